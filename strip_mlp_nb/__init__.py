@@ -1,2 +1,14 @@
-"""strip_mlp_nb: Strip-MLP (Cao et al., ICCV 2023) built step by step in notebooks."""
+"""strip_mlp_nb: Strip-MLP (Cao et al., ICCV 2023) built step by step in notebooks.
+
+The modules are exported from the notebooks in `nbs/`; this file only gathers the public names.
+"""
 __version__ = "0.1.0"
+
+from .interaction import token_footprint, show_footprint, show_footprints, GlobalTokenMixer, AxialMixer
+from .strip_layer import StripMLPLayer, RelativePositionTable
+from .cgsmm import CascadeGroupStripMixing
+from .lsmm import LocalStripMixing
+from .blocks import StripMixingBlock, TokenMixing, ChannelMixing, GRN, StripMLPBlock
+from .checkpoint import load_checkpoint, save_checkpoint, read_checkpoint
+from .model import (StripMLPConfig, StripMLPNet, create_model, list_models, from_official_config,
+                    count_params, count_macs, model_summary, format_summary)
