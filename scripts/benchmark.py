@@ -1,0 +1,247 @@
+"""Throughput benchmark of strip_mlp_nb's Strip-MLP, optionally side by side with the official implementation.
+
+For each setting (image size:batch) and mode it times eval forward (under torch.inference_mode) and a train step
+(model.train(), cross-entropy on random labels, backward, no optimizer step; grads set to None between runs), and
+reports images/second = batch / median of `--repeats` timed runs after `--warmup` untimed ones.
+Modes: eager (NCHW), channels_last (model and input), compile (torch.compile; its compile time is the first call's
+time, reported apart and not in the img/s; a failure is reported and the benchmark goes on). Every mode starts from
+the same weights. With --official, the official model (Med-Process/Strip_MLP, imported from a local checkout, never
+copied) gets our weights loaded strictly, its eval logits are compared with ours (PASS if max |diff| <= 1e-5), and it
+is timed interleaved with ours (ours, official, ours, ...) so machine noise hits both alike. The ratio columns are
+img/s over the official eager img/s of the same setting. Progress goes to stderr, the table to stdout.
+Exit status 1 if an equality check fails. No network access, no downloads.
+
+Examples:
+    python scripts/benchmark.py                                      # T*, 32:64 and 224:8, all modes, CPU
+    python scripts/benchmark.py --settings 32:8 --repeats 2 --warmup 1 --modes eager
+    python scripts/benchmark.py --official /path/to/Strip_MLP --official-modes eager,channels_last --json bench.json
+    python scripts/benchmark.py --device cuda --amp --settings 224:128 --official /path/to/Strip_MLP
+"""
+import argparse, copy, datetime, importlib.util, json, platform, statistics, sys, time, types
+from contextlib import nullcontext
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from strip_mlp_nb.model import create_model, list_models
+
+try: from tqdm import tqdm
+except ImportError: tqdm = None
+
+MODES = ('eager', 'channels_last', 'compile')
+TOL = 1e-5
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog=__doc__.split('\n\n', 1)[1],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--model', default='strip_mlp_tiny_light', choices=list_models(), help='variant (default: T*)')
+    p.add_argument('--settings', default='32:64,224:8', help='comma-separated IMG:BATCH pairs (default: %(default)s)')
+    p.add_argument('--modes', default=','.join(MODES), help='comma-separated subset of %(default)s')
+    p.add_argument('--num-classes', type=int, default=1000, help='head outputs (default: %(default)s)')
+    p.add_argument('--repeats', type=int, default=10, help='timed runs per measurement (default: %(default)s)')
+    p.add_argument('--warmup', type=int, default=3, help='untimed runs before them, at least 1 (default: %(default)s)')
+    p.add_argument('--official', type=Path, metavar='PATH',
+                   help='local checkout of Med-Process/Strip_MLP (with models/strip_mlp.py), or that file')
+    p.add_argument('--official-modes', default='eager', help='modes to time the official model in (default: eager; '
+                   'channels_last is reported as failing, it breaks the official code)')
+    p.add_argument('--threads', type=int, help='torch.set_num_threads (default: torch default)')
+    p.add_argument('--device', default='cpu', help="'cpu' (default) or 'cuda'")
+    p.add_argument('--amp', action='store_true', help='autocast to bfloat16 while timing (equality check stays fp32)')
+    p.add_argument('--compile-backend', default='inductor', help='torch.compile backend (default: %(default)s)')
+    p.add_argument('--seed', type=int, default=0, help='seed for weights, inputs and labels (default: %(default)s)')
+    p.add_argument('--json', type=Path, metavar='PATH', help='also write the results as JSON to PATH')
+    a = p.parse_args(argv)
+    try: a.settings = [tuple(int(v) for v in s.split(':')) for s in a.settings.split(',')]
+    except ValueError: p.error(f'--settings must look like 32:64,224:8, got {a.settings!r}')
+    if any(len(s) != 2 or min(s) < 1 for s in a.settings): p.error(f'--settings must be IMG:BATCH pairs of positive ints')
+    for name in ('modes', 'official_modes'):
+        modes = [m for m in getattr(a, name).split(',') if m]
+        if bad := [m for m in modes if m not in MODES]: p.error(f'unknown mode(s) {bad}; known: {", ".join(MODES)}')
+        setattr(a, name, modes)
+    if a.repeats < 1 or a.warmup < 0: p.error('--repeats must be >= 1 and --warmup >= 0')
+    return a
+
+
+def load_official(path: Path):
+    "The official `models/strip_mlp.py` as a module, with an in-memory torch stand-in for timm if timm is missing."
+    file = path if path.is_file() else path / 'models' / 'strip_mlp.py'
+    if not file.is_file(): raise SystemExit(f'--official: no models/strip_mlp.py under {path}')
+    added = {}
+    try: import timm.models.layers  # noqa: F401
+    except ImportError:
+        class DropPath(nn.Module):
+            "Stochastic depth per sample, as timm's: keep a sample's branch with probability 1 - p, scaled by 1/keep."
+            def __init__(self, drop_prob=0., scale_by_keep=True):
+                super().__init__(); self.drop_prob, self.scale_by_keep = drop_prob, scale_by_keep
+            def forward(self, x):
+                if self.drop_prob == 0. or not self.training: return x
+                keep = 1 - self.drop_prob
+                mask = x.new_empty((x.shape[0],) + (1,) * (x.ndim - 1)).bernoulli_(keep)
+                return x / keep * mask if self.scale_by_keep else x * mask
+        layers = types.ModuleType('timm.models.layers')
+        layers.DropPath, layers.trunc_normal_ = DropPath, nn.init.trunc_normal_
+        layers.to_2tuple = lambda x: tuple(x) if isinstance(x, (tuple, list)) else (x, x)
+        added = {'timm': types.ModuleType('timm'), 'timm.models': types.ModuleType('timm.models'),
+                 'timm.models.layers': layers}
+        added['timm'].models, added['timm.models'].layers = added['timm.models'], layers
+        sys.modules.update(added)
+    try:
+        spec = importlib.util.spec_from_file_location('official_strip_mlp', file)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    finally:
+        for name in added: sys.modules.pop(name, None)   # the stand-in lives on only inside the official module
+    return module
+
+
+def first_line(e: BaseException) -> str:
+    lines = [l.strip() for l in str(e).splitlines() if l.strip()]
+    return f'{type(e).__name__}: {lines[0] if lines else ""}'[:160]
+
+
+def sync(device):
+    if device.type == 'cuda': torch.cuda.synchronize(device)
+
+
+def prepare(base: nn.Module, mode: str, backend: str) -> nn.Module:
+    "A copy of `base` (same weights and buffers) set up for `mode`."
+    m = copy.deepcopy(base)
+    if mode == 'channels_last': m = m.to(memory_format=torch.channels_last)
+    if mode == 'compile':
+        torch._dynamo.reset()
+        m = torch.compile(m, backend=backend)
+    return m
+
+
+def make_step(model, x, y, phase, amp_ctx):
+    "(reset, run): `reset` is untimed (zero grads), `run` is one eval forward or one train forward+backward."
+    if phase == 'eval':
+        def run():
+            with torch.inference_mode(), amp_ctx(): model(x)
+        return model.eval, run
+    def reset(): model.train(); model.zero_grad(set_to_none=True)
+    def run():
+        with amp_ctx(): loss = F.cross_entropy(model(x).float(), y)
+        loss.backward()
+    return reset, run
+
+
+def time_interleaved(cands, phase, args, device, desc):
+    "Warm up and time every candidate {name: (model, x, y)} in turn; returns {name: dict(times, first_s, error)}."
+    amp_ctx = (lambda: torch.autocast(device.type, dtype=torch.bfloat16)) if args.amp else nullcontext
+    steps = {n: make_step(m, x, y, phase, amp_ctx) for n, (m, x, y) in cands.items()}
+    res = {n: dict(times=[], first_s=None, error=None) for n in cands}
+    warmup = max(args.warmup, 1)   # the first run (compilation, lazy init) is never timed
+    total = (warmup + args.repeats) * len(cands)
+    bar = tqdm(total=total, desc=desc, file=sys.stderr, leave=False) if tqdm else None
+    if not bar: print(f'{desc}: {total} runs', file=sys.stderr, flush=True)
+    for i in range(warmup + args.repeats):
+        for n, (reset, run) in steps.items():
+            if res[n]['error']: continue
+            reset(); sync(device)
+            t0 = time.perf_counter()
+            try: run(); sync(device)
+            except Exception as e:   # e.g. the official code on channels_last input, or a compile failure
+                res[n]['error'] = first_line(e); print(f'{desc} {n}: fails: {res[n]["error"]}', file=sys.stderr)
+                continue
+            dt = time.perf_counter() - t0
+            if i == 0: res[n]['first_s'] = dt
+            if i >= warmup: res[n]['times'].append(dt)
+            if bar: bar.update(); bar.set_postfix_str(f'{n} {dt:.3f}s')
+    if bar: bar.close()
+    return res
+
+
+def check_equal(ours, official, x):
+    "Max |logits difference| in eval mode, fp32, TF32 off."
+    old = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+    try:
+        with torch.no_grad(): return (ours.eval()(x) - official.eval()(x)).abs().max().item()
+    finally: torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = old
+
+
+def header(args, device):
+    cpu = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
+                if l.startswith('model name')), platform.processor() or '?') if Path('/proc/cpuinfo').exists() else '?'
+    info = dict(date=datetime.datetime.now().isoformat(timespec='seconds'), torch=torch.__version__,
+                python=platform.python_version(), threads=torch.get_num_threads(), cpu=cpu, device=str(device),
+                gpu=torch.cuda.get_device_name(device) if device.type == 'cuda' else None, model=args.model,
+                num_classes=args.num_classes, amp='bf16' if args.amp else None, repeats=args.repeats, warmup=args.warmup)
+    return info
+
+
+def fmt(v, spec): return '-' if v is None else format(v, spec)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.threads: torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    if device.type == 'cuda' and not torch.cuda.is_available(): raise SystemExit('--device cuda: CUDA is not available')
+    info = header(args, device)
+    print('\n'.join(f'# {k}: {v}' for k, v in info.items() if v is not None))
+    official = load_official(args.official) if args.official else None
+    rows, checks = [], []
+    for img, batch in args.settings:
+        setting = f'{img}:{batch}'
+        torch.manual_seed(args.seed)
+        ours = create_model(args.model, num_classes=args.num_classes, img_size=img).to(device)
+        gen = torch.Generator().manual_seed(args.seed)
+        x = torch.randn(batch, 3, img, img, generator=gen).to(device)
+        y = torch.randint(0, max(args.num_classes, 1), (batch,), generator=gen).to(device)
+        bases = {'ours': ours}
+        if official:
+            c = ours.config
+            off = official.StripMLPNet(img_size=img, embed_dim=c.embed_dim, layers=list(c.depths),
+                                       num_classes=args.num_classes).to(device)
+            off.load_state_dict(ours.state_dict(), strict=True)
+            diff = check_equal(ours, off, x)
+            checks.append(dict(setting=setting, max_abs_diff=diff, passed=diff <= TOL))
+            print(f'# check {setting}: max |logits ours - official| = {diff:.3g} -> {"PASS" if diff <= TOL else "FAIL"}')
+            bases['official'] = off
+        for mode in args.modes:
+            names = [n for n in bases if n == 'ours' or mode in args.official_modes]
+            xm = x.contiguous(memory_format=torch.channels_last) if mode == 'channels_last' else x
+            cands = {n: (prepare(bases[n], mode, args.compile_backend), xm, y) for n in names}
+            res = {ph: time_interleaved(cands, ph, args, device, f'{setting} {mode} {ph}') for ph in ('eval', 'train')}
+            for n in names:
+                row = dict(setting=setting, img_size=img, batch=batch, mode=mode, impl=n)
+                for ph in ('eval', 'train'):
+                    r = res[ph][n]
+                    row[f'{ph}_ips'] = batch / statistics.median(r['times']) if r['times'] else None
+                    row.update({f'{ph}_times_s': r['times'], f'{ph}_error': r['error'],
+                                f'{ph}_compile_s': r['first_s'] if mode == 'compile' else None})
+                rows.append(row)
+            del cands, res
+    for row in rows:   # ratios over the official eager img/s of the same setting
+        ref = next((r for r in rows if r['setting'] == row['setting'] and r['impl'] == 'official'
+                    and r['mode'] == 'eager'), None)
+        for ph in ('eval', 'train'):
+            ok = ref and row[f'{ph}_ips'] and ref[f'{ph}_ips']
+            row[f'{ph}_ratio'] = row[f'{ph}_ips'] / ref[f'{ph}_ips'] if ok else None
+    cols = f"{'setting':<9}{'mode':<15}{'impl':<10}{'eval img/s':>11}{'train img/s':>12}{'eval x':>8}{'train x':>8}"
+    print(f'\n{cols}  compile s (eval/train)   [x = img/s / official eager img/s]\n' + '-' * (len(cols) + 24))
+    for r in rows:
+        comp = f"{fmt(r['eval_compile_s'], '.1f')}/{fmt(r['train_compile_s'], '.1f')}" if r['mode'] == 'compile' else ''
+        cells = [fmt(r['eval_ips'], '.1f') if not r['eval_error'] else 'fails',
+                 fmt(r['train_ips'], '.1f') if not r['train_error'] else 'fails']
+        print(f"{r['setting']:<9}{r['mode']:<15}{r['impl']:<10}{cells[0]:>11}{cells[1]:>12}"
+              f"{fmt(r['eval_ratio'], '.2f'):>8}{fmt(r['train_ratio'], '.2f'):>8}  {comp}")
+    for r in rows:
+        for ph in ('eval', 'train'):
+            if r[f'{ph}_error']: print(f"# {r['setting']} {r['mode']} {r['impl']} {ph} failed: {r[f'{ph}_error']}")
+    for c in checks: print(f"# check {c['setting']}: {'PASS' if c['passed'] else 'FAIL'} ({c['max_abs_diff']:.3g})")
+    if args.json:
+        args_d = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+        args.json.write_text(json.dumps(dict(info=info, args=args_d, checks=checks, results=rows), indent=1))
+        print(f'# wrote {args.json}', file=sys.stderr)
+    return 1 if any(not c['passed'] for c in checks) else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

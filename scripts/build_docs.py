@@ -1,0 +1,92 @@
+"""Build HTML docs into _docs/ from freshly executed copies of the notebooks (no quarto; nbs/ is not modified).
+
+Each notebook is read into memory and run by nbdev's rules (cells flagged notest/slow/gpu are skipped and keep
+their stored outputs, unless forced with --flags), with nbdev's doc processors around the run (show_doc for
+exported names, hidden/exported cells removed), then rendered by nbconvert's HTMLExporter with a page list.
+Usage: .venv/bin/python scripts/build_docs.py [--flags 'slow gpu']"""
+import argparse, html, re, shutil, sys
+
+import nbformat
+from execnb.nbio import mk_cell, nb2str
+from ipywidgets import Widget
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from nbdev.doclinks import _nbpath2html
+from nbdev.frontmatter import FrontmatterProc
+from nbdev.process import NBProcessor, Processor
+from nbdev.processors import (populate_language, add_show_docs, exec_show_docs, strip_ansi, hide_line, filter_stream_,
+                              rm_header_dash, clean_show_doc, rm_export, clean_magics, hide_, mv_exports,
+                              strip_hidden_metadata)
+from nbtools import ROOT, NBS, CFG, run_cells, skip_flags, quarto_opts, title_md
+
+DOCS = CFG.doc_path
+
+
+def quarto_links(cell):
+    "Drop the quarto-only `{target=...}` after show_doc's `[source](url)` link"
+    for o in cell.get('outputs', []):
+        md = o.get('data', {}).get('text/markdown')
+        if md: o.data['text/markdown'] = re.sub(r'(\]\([^)\s]*\))\{[^}]*\}', r'\1', ''.join(md))
+
+
+class exec_all(Processor):
+    "Run the whole notebook like nbdev's test_nb, after add_show_docs made its `show_doc` cells"
+    flags = skip_flags()
+    def begin(self):
+        Widget.close_all()
+        run_cells(self.nb, self.nb.path_, self.flags, setup='from nbdev.showdoc import show_doc')
+    end = exec_show_docs.end   # nbdev's: store the widgets' state so they render in the page
+
+
+# nbdev_docs' FilterDefaults procs, less the quarto-only ones (insert_warning, add_links, add_fold, ai_magics),
+# with our full execution in place of exec_show_docs, and the quarto-only syntax made plain at the end
+PROCS = [FrontmatterProc, populate_language, add_show_docs, exec_all, strip_ansi, hide_line, filter_stream_,
+         rm_header_dash, clean_show_doc, rm_export, clean_magics, hide_, mv_exports, strip_hidden_metadata, quarto_opts,
+         quarto_links]
+
+
+def processed(path):
+    "The notebook at `path`, executed and processed for the docs, with its title"
+    nb = NBProcessor(path, procs=PROCS, process=True).nb
+    fm = nb.frontmatter_
+    nb.cells = [c for c in nb.cells if c.cell_type != 'raw']   # the frontmatter cell: shown as a title cell instead
+    if 'title' in fm: nb.cells.insert(0, mk_cell(title_md(fm), 'markdown'))
+    return nbformat.reads(nb2str(nb), as_version=4), fm.get('title', path.stem)
+
+
+def to_html(nb, title, nav):
+    exp = HTMLExporter(embed_images=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exp.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={'remove_cell'}, remove_input_tags={'remove_input'},
+                                                    remove_all_outputs_tags={'remove_output'}), enabled=True)
+    body, _ = exp.from_notebook_node(nb, resources={'metadata': {'name': title, 'path': str(NBS)}})
+    body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + nav, body, count=1)
+    return re.sub(r'href="([^":/]+)\.ipynb', lambda m: f'href="{_nbpath2html(NBS/(m.group(1)+".ipynb")).name}', body)
+
+
+STYLE = ('<style>nav.pages{position:fixed;top:0;left:0;bottom:0;width:13rem;overflow:auto;padding:1rem;'
+         'font:14px sans-serif;background:#f7f7f7;border-right:1px solid #ddd}nav.pages a{display:block;margin:.3rem 0}'
+         'body{margin-left:15rem!important}</style>')
+
+
+def main(flags):
+    paths = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith('_'))
+    exec_all.flags = flags
+    pages, failed = {}, []
+    for path in paths:
+        print(f'executing {path.relative_to(ROOT)} ...', flush=True)
+        try: pages[_nbpath2html(path).name] = processed(path)
+        except Exception as e: failed.append(path.name); print(e, file=sys.stderr)
+    shutil.rmtree(DOCS, ignore_errors=True)
+    DOCS.mkdir()
+    links = ''.join(f'<a href="{f}">{html.escape(t)}</a>' for f, (_, t) in pages.items() if f != 'index.html')
+    nav = f'{STYLE}<nav class="pages"><a href="index.html"><b>{html.escape(CFG.title)}</b></a><hr>{links}</nav>'
+    for fname, (nb, title) in pages.items(): (DOCS/fname).write_text(to_html(nb, title, nav), encoding='utf-8')
+    if 'index.html' not in pages: (DOCS/'index.html').write_text(f'<!DOCTYPE html><html><body>{nav}</body></html>')
+    print(f'docs: {DOCS/"index.html"} (pages: {len(pages)})', flush=True)
+    if failed: sys.exit(f'FAILED: {", ".join(failed)}')
+
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--flags', default='', help='space-separated flags of cells to run anyway, e.g. "slow gpu"')
+    main(skip_flags(p.parse_args().flags.split()))

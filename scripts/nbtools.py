@@ -1,0 +1,57 @@
+"""Shared helpers for the notebook scripts: nbdev's skip rules, in-memory execution, quarto cell options."""
+import os, re
+from pathlib import Path
+
+os.environ.setdefault('MPLBACKEND', 'Agg')   # never open plot windows
+from execnb.shell import CaptureShell
+from fastcore.xtras import working_directory
+from nbdev.config import get_config
+
+ROOT = Path(__file__).resolve().parents[1]
+CFG = get_config(path=ROOT)
+NBS = CFG.nbs_path
+
+
+def skip_flags(force=()):
+    "settings.ini `tst_flags` (notest slow gpu), minus the flags forced to run"
+    return set(CFG.tst_flags.split()) - set(force)
+
+
+def no_eval(cell, flags):
+    "True if nbdev's test_nb would not run `cell` (same rules); needs `cell.directives_`"
+    if cell.cell_type != 'code': return True
+    if 'nbdev_export'+'(' in cell.source: return True
+    direc = getattr(cell, 'directives_', {}) or {}
+    if direc.get('eval:', [''])[0].lower() == 'false': return True
+    return bool(flags & direc.keys())
+
+
+def run_cells(nb, path, flags, setup=None):
+    "Run `nb`'s code cells in place (cwd = the notebook's folder); skipped cells keep their stored outputs"
+    k = CaptureShell(path, mpl_format='png')
+    k.set_path(ROOT)     # like test_nb's basepath: this checkout's package comes first
+    if setup: k.run_cell(setup)
+    def skip(cell):
+        if no_eval(cell, flags): return True
+        cell.outputs = []    # cells that run get fresh outputs
+    with working_directory(Path(path).parent):
+        try: k.run_all(nb, exc_stop=True, preproc=skip)
+        except Exception: raise RuntimeError(k.prettytb(fname=path)) from None
+
+
+_re_opt = re.compile(r'^\s*#\|\s*([\w-]+)\s*:\s*(.*?)\s*$')
+
+def quarto_opts(cell):
+    "Apply quarto cell options nbconvert ignores (echo/output/include: false) as tags, and drop `#|` lines"
+    if cell.cell_type != 'code' or not cell.source: return
+    lines = cell.source.splitlines()
+    opts = dict(m.groups() for m in map(_re_opt.match, lines) if m)
+    cell.source = '\n'.join(l for l in lines if not _re_opt.match(l)).strip()
+    tags = {'echo': 'remove_input', 'output': 'remove_output', 'include': 'remove_cell'}
+    cell.metadata['tags'] = cell.metadata.get('tags', []) + [t for o, t in tags.items() if opts.get(o, '').lower() == 'false']
+    if not cell.source and not cell.get('outputs'): cell.metadata['tags'].append('remove_cell')
+
+
+def title_md(fm):
+    "nbdev frontmatter (title, description) as the markdown of a title cell"
+    return '\n\n'.join([f"# {fm['title']}"] + ([f"> {fm['description']}"] if fm.get('description') else []))
