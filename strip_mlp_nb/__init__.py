@@ -12,3 +12,7 @@ from .blocks import StripMixingBlock, TokenMixing, ChannelMixing, GRN, StripMLPB
 from .checkpoint import load_checkpoint, save_checkpoint, read_checkpoint
 from .model import (StripMLPConfig, StripMLPNet, create_model, list_models, from_official_config,
                     count_params, count_macs, model_summary, format_summary)
+from .data import (embedded_dataset, digits_dataset, cifar_dataset, caltech101_dataset, image_folder_dataset,
+                   train_transform, eval_transform)
+from .training import TrainConfig, train, evaluate, plot_history, load_train_config
+from .cli import shipped_model
