@@ -6,7 +6,7 @@ slider with the keyboard and checks that its picture and status text changed; sc
 The browser side is tests/browser/explorer.js (playwright-core). Set up with `bash scripts/setup_browser.sh`;
 without chromium, node or playwright-core the test skips and says which is missing.
 """
-import json, os, secrets, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import json, os, re, secrets, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +25,21 @@ LAB_SETTINGS = {
     '@jupyterlab/apputils-extension/notification': {'fetchNews': 'false', 'checkForUpdates': False},
     '@jupyterlab/notebook-extension/tracker': {'windowingMode': 'none'},
 }
+# IPython start-up code for the kernel: Run All runs the notebook's last cell too, but, as under nbdev_test,
+# `nbdev_export()` must not rewrite the package while other tests import it
+NO_EXPORT = '''try:
+    import nbdev, nbdev.doclinks
+    def _no_export(*args, **kwargs): print('nbdev_export() skipped: tests/test_browser.py')
+    nbdev.nbdev_export = nbdev.doclinks.nbdev_export = _no_export
+except ImportError: pass
+'''
+# Server configuration: the served folder is read-only through Jupyter, whatever the page does (pre-save hook)
+READ_ONLY = '''from tornado.web import HTTPError
+def refuse(model, path, contents_manager, **kwargs):
+    raise HTTPError(403, f'read-only: tests/test_browser.py does not save {path}')
+c.ContentsManager.pre_save_hook = refuse
+'''
+TOKEN = re.compile(r'token \((\d+), (\d+)\)')   # the status names the token: 'token (r, c)'
 
 
 def missing_tools():
@@ -62,6 +77,9 @@ def jupyter_lab(root, tmp, deadline):
     for name, value in LAB_SETTINGS.items():
         f = dirs['JUPYTERLAB_SETTINGS_DIR']/f'{name}.jupyterlab-settings'
         f.parent.mkdir(parents=True, exist_ok=True); f.write_text(json.dumps(value))
+    (dirs['JUPYTER_CONFIG_DIR']/'jupyter_server_config.py').write_text(READ_ONLY)
+    startup = dirs['IPYTHONDIR']/'profile_default'/'startup'
+    startup.mkdir(parents=True); (startup/'00-no-export.py').write_text(NO_EXPORT)
     cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser', '--ip=127.0.0.1', f'--port={port}',
            '--ServerApp.port_retries=0', f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={root}',
            '--LabApp.news_url=None', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
@@ -100,31 +118,29 @@ def test_explorer_in_browser(tmp_path):
     deadline = time.monotonic() + BUDGET
     OUT.mkdir(parents=True, exist_ok=True)
     for f in OUT.glob('*.png'): f.unlink()
-    before, modified = NOTEBOOK.read_bytes(), False
-    try:
-        with jupyter_lab(NOTEBOOK.parent, tmp_path, deadline) as (url, token, log):
-            args = dict(url=url, token=token, notebook=NOTEBOOK.name, outdir=str(OUT), chromium=CHROMIUM,
-                        userDataDir=str(tmp_path/'chromium-profile'),
-                        timeoutMs=int(1000*(deadline - time.monotonic() - 20)))   # 20 s left to shut down
-            node = subprocess.Popen(['node', str(DRIVER), json.dumps(args)], stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, text=True, start_new_session=True)
-            try: out, err = node.communicate(timeout=max(args['timeoutMs']/1000 + 10, 10))
-            except subprocess.TimeoutExpired:
-                stop(node, grace=2); out, err = node.communicate()
-                pytest.fail(f'browser driver timed out\n--- driver\n{err[-3000:]}\n--- jupyter\n{tail(log)}')
-            (OUT/'driver.log').write_text(err)
-            if node.returncode != 0:
-                pytest.fail(f'browser driver failed ({node.returncode}):\n{err[-4000:]}\n--- jupyter\n{tail(log)}',
-                            pytrace=False)
-    finally:
-        modified = NOTEBOOK.read_bytes() != before
-        if modified: NOTEBOOK.write_bytes(before)   # never leave a run's outputs behind
-    assert not modified, f'{NOTEBOOK.name} was written during the run (restored)'
+    with jupyter_lab(NOTEBOOK.parent, tmp_path, deadline) as (url, token, log):
+        args = dict(url=url, token=token, notebook=NOTEBOOK.name, outdir=str(OUT), chromium=CHROMIUM,
+                    userDataDir=str(tmp_path/'chromium-profile'),
+                    timeoutMs=int(1000*(deadline - time.monotonic() - 20)))   # 20 s left to shut down
+        node = subprocess.Popen(['node', str(DRIVER), json.dumps(args)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try: out, err = node.communicate(timeout=max(args['timeoutMs']/1000 + 10, 10))
+        except subprocess.TimeoutExpired:
+            stop(node, grace=2); out, err = node.communicate()
+            pytest.fail(f'browser driver timed out\n--- driver\n{err[-3000:]}\n--- jupyter\n{tail(log)}')
+        (OUT/'driver.log').write_text(err)
+        if node.returncode != 0:
+            pytest.fail(f'browser driver failed ({node.returncode}):\n{err[-4000:]}\n--- jupyter\n{tail(log)}',
+                        pytrace=False)
     r = json.loads(out.strip().splitlines()[-1])
     b, a = r['before'], r['after']
     assert not r['errors'], f'the notebook showed errors: {r["errors"]}'
     assert a['readout'] != b['readout'], f'the row slider did not move: {b["readout"]} -> {a["readout"]}'
     assert b['png'] and a['png'], 'the footprint is not a PNG image'
     assert a['src'] != b['src'] and a['sha256'] != b['sha256'], 'the footprint image did not change'
-    assert 'token (r, c)' in b['status'] and a['status'] != b['status'], f'status: {b["status"]!r} -> {a["status"]!r}'
+    assert a['status'] != b['status'], f'the status did not change: {a["status"]!r}'
+    tb, ta = TOKEN.search(b['status']), TOKEN.search(a['status'])
+    assert tb and ta, f'no "token (r, c)" in the status: {b["status"]!r} -> {a["status"]!r}'
+    assert (int(tb[1]), int(ta[1])) == (int(b['readout']), int(a['readout'])) and tb[2] == ta[2], \
+        f'the status does not follow the row slider ({b["readout"]} -> {a["readout"]}): {tb[0]} -> {ta[0]}'
     for f in r['screenshots']: assert Path(f).stat().st_size > 1000, f
