@@ -109,7 +109,7 @@ async function main() {
   };
   log(`chromium ${args.chromium}`);
   const context = await chromium.launchPersistentContext(args.userDataDir, {
-    executablePath: args.chromium, headless: true, args: FLAGS, viewport: { width: 1280, height: 1000 },
+    executablePath: args.chromium, headless: true, args: FLAGS, viewport: { width: 1600, height: 1000 },
     timeout: left(),
   });
   try {
@@ -121,6 +121,8 @@ async function main() {
     await page.goto(nbUrl, { timeout: left() });
     await page.locator(`${NB} .jp-Notebook`).waitFor({ timeout: left() });
     mark('notebook');
+    // more room for the notebook: hide the file browser (Ctrl+B, View > Show Left Sidebar)
+    if (await page.locator('#jp-left-stack').isVisible()) await page.keyboard.press('Control+b');
     log('waiting for the kernel ...');
     log(`kernel ready: ${JSON.stringify(await kernelIdle(page, left()))}`);
     mark('kernel');
