@@ -3,10 +3,11 @@
 Starts `jupyter lab` (this venv) on a free port with a random token and throw-away Jupyter dirs, opens the notebook
 (nbs/13_explorers.ipynb, or $SMLP_BROWSER_NB), runs all cells from the Run menu, moves the strip explorer's 'row'
 slider with the keyboard and checks that its picture and status text changed; screenshots go to outputs/browser/.
+The server refuses every save and the kernel's `nbdev_export()` is a no-op, so a run never writes to the repository.
 The browser side is tests/browser/explorer.js (playwright-core). Set up with `bash scripts/setup_browser.sh`;
 without chromium, node or playwright-core the test skips and says which is missing.
 """
-import json, os, re, secrets, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import json, os, re, secrets, shutil, signal, socket, subprocess, sys, time, urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
