@@ -16,3 +16,11 @@ from .data import (embedded_dataset, digits_dataset, cifar_dataset, caltech101_d
                    train_transform, eval_transform)
 from .training import TrainConfig, train, evaluate, plot_history, load_train_config
 from .cli import shipped_model
+from .experiments import ABLATION_VARIANTS, run_ablations, ablation_table, format_ablation_table, plot_ablations, shipped_ablations
+from .attribution import (attribute, METHODS, layer_names, strip_importance, branch_flow, faithfulness, faithfulness_table,
+                          mask_share, deletion_insertion, cascading_randomisation, show_attribution, show_methods,
+                          show_layers, show_strip_importance, show_branch_flow, show_faithfulness, AttributionExplorer)
+from .analysis import (MIXERS, build_mixer, mixer_footprint, reach_table, format_reach, show_reach, strip_weight_tiles,
+                       show_strip_weights, show_position_tables, lsmm_path_usage, show_path_usage,
+                       effective_receptive_field, erf_area_ratios, show_erfs)
+from .explorers import StripExplorer, ERFExplorer, explore_footprint, explore_erf

@@ -17,7 +17,8 @@ def test_runtime_imports_no_dev_tools():
 def test_public_api():
     import strip_mlp_nb as smlp
     assert smlp.list_models() == ['strip_mlp_tiny_light', 'strip_mlp_tiny', 'strip_mlp_small', 'strip_mlp_base']
-    for name in ('create_model', 'from_official_config', 'load_checkpoint', 'token_footprint', 'save_checkpoint'):
+    for name in ('create_model', 'from_official_config', 'load_checkpoint', 'token_footprint', 'save_checkpoint',
+                 'embedded_dataset', 'shipped_model', 'train', 'run_ablations', 'effective_receptive_field', 'attribute'):
         assert callable(getattr(smlp, name)), name
     model = smlp.create_model('strip_mlp_tiny_light', num_classes=3, img_size=32)
     assert set(model.default_cfg) >= {'input_size', 'mean', 'std', 'classifier', 'first_conv'}
