@@ -5,22 +5,20 @@
 # %% ../nbs/07_model.ipynb #88a7fd3c
 from __future__ import annotations
 import dataclasses
+from pathlib import Path
 from dataclasses import dataclass
+import math
 from numbers import Integral, Real
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
-import matplotlib.pyplot as plt
-from matplotlib.patches import FancyBboxPatch
 from .blocks import StripMLPBlock
-from .checkpoint import load_checkpoint
-from .interaction import token_footprint
+from .checkpoint import load_checkpoint, read_checkpoint, CheckpointError, OfficialConfig
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'VARIANTS', 'OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'StripMLPConfig',
-           'show_architecture', 'default_cfg', 'StripMLPNet', 'compare_with_fixture', 'Variant', 'list_models',
-           'create_model', 'from_official_config', 'count_params', 'count_macs', 'model_summary', 'format_summary',
-           'show_summary', 'image_footprint']
+__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'VARIANTS', 'OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'StripMLPConfig', 'default_cfg',
+           'StripMLPNet', 'compare_with_fixture', 'Variant', 'list_models', 'create_model', 'from_official_config',
+           'model_from_checkpoint', 'count_params', 'count_macs']
 
 # %% ../nbs/07_model.ipynb #e3a5f113
 def _int(name:str, v, minimum:int=1)->int:
@@ -54,6 +52,8 @@ class StripMLPConfig:
     strip_groups: int|None = None    # weight groups G of a strip step, in every stage; None: the official rule per stage
     token_mixer: str = 'strip'       # 'strip' (Strip Mixing Block); 'global' or 'axial' reference mixers for ablations
     local_branch: bool = True        # LSMM in every Strip Mixing Block; False for the ablation without it
+    input_mean: tuple|None = None    # per-channel mean: the model normalises its input itself and expects [0, 1] images;
+    input_std: tuple|None = None     # None (official): the input is normalised already, by the data pipeline
 
     def __post_init__(self):
         for name, value in self._checked().items(): object.__setattr__(self, name, value)  # frozen: store the normal form
@@ -85,7 +85,24 @@ class StripMLPConfig:
                     in_chans=_int('in_chans', self.in_chans), num_classes=_int('num_classes', self.num_classes, 0),
                     embed_dim=E, depths=tuple(_int('depths', d) for d in self.depths),
                     alpha=_int('alpha', self.alpha), drop_path_rate=float(rate), strip_taps=taps, strip_groups=groups,
-                    token_mixer=self._mixer(), local_branch=bool(self.local_branch))
+                    token_mixer=self._mixer(), local_branch=bool(self.local_branch), **self._input_norm())
+
+    def _input_norm(self)->dict:
+        "input_mean and input_std as tuples of in_chans floats (std > 0), or both None."
+        mean, std = self.input_mean, self.input_std
+        if mean is None and std is None: return dict(input_mean=None, input_std=None)
+        C = _int('in_chans', self.in_chans)
+        def floats(name, v):
+            try: v = tuple(float(x) for x in v)
+            except (TypeError, ValueError): v = None
+            if v is None or len(v) != C or not all(math.isfinite(x) for x in v):
+                raise ValueError(f"StripMLPConfig.{name} must be {C} finite floats (one per input channel), got {getattr(self, name)!r}")
+            return v
+        if mean is None or std is None:
+            raise ValueError("StripMLPConfig.input_mean and input_std go together: give both, or neither")
+        mean, std = floats('input_mean', mean), floats('input_std', std)
+        if min(std) <= 0: raise ValueError(f"StripMLPConfig.input_std must be > 0, got {std}")
+        return dict(input_mean=mean, input_std=std)
 
     def _mixer(self)->str:
         if self.token_mixer not in ('strip', 'global', 'axial'):
@@ -121,55 +138,6 @@ class StripMLPConfig:
         starts = [sum(self.depths[:k]) for k in range(4)]
         return tuple(tuple(rates[s:s + d]) for s, d in zip(starts, self.depths))
 
-# %% ../nbs/07_model.ipynb #9c0c81a7
-def _box(ax, x:float, y:float, w:float, h:float, text:str, color:str, fontsize:float=8):
-    "A rounded, labelled box centred at (x, y), drawn over lines."
-    ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle='round,pad=0.02,rounding_size=0.08',
-                                fc=color, ec='#444444', lw=1, zorder=3))
-    ax.text(x, y, text, ha='center', va='center', fontsize=fontsize, zorder=4)
-
-def _arrow(ax, start:tuple, end:tuple, label:str='', color:str='#444444'):
-    "A straight arrow from `start` to `end`, labelled under its middle."
-    ax.annotate('', end, start, arrowprops=dict(arrowstyle='->', color=color, lw=1.2, shrinkA=0, shrinkB=0))
-    if label: ax.text((start[0] + end[0]) / 2, start[1] - 0.12, label, ha='center', va='top', fontsize=7, color=color)
-
-def _route(ax, points:list, color:str):
-    "A polyline through `points`, with an arrow head on its last segment."
-    ax.plot(*zip(*points[:-1]), color=color, lw=1.2)
-    _arrow(ax, points[-2], points[-1], color=color)
-
-# %% ../nbs/07_model.ipynb #49b9602b
-def show_architecture(
-    config:StripMLPConfig|None=None, # the network to draw; None: `StripMLPConfig()` (T* at 224)
-)->plt.Figure:                       # closed figure, shown as a cell's value
-    "Schematic of a Strip-MLP network: stages with map size, width and depth; merging convs; the three shortcuts."
-    cfg = config or StripMLPConfig()
-    (H, W), p = cfg.image_size, cfg.patch_size
-    fig, ax = plt.subplots(figsize=(11, 3.8), layout='constrained')
-    xs, add3, add4, p1, p2, top, bottom = [2.2, 4.8, 7.6, 10.4], 6.4, 9.2, 3.4, 5.8, 1.35, -1.35  # layout
-    _box(ax, 0, 0, 1.1, 0.9, f"image\n{H}x{W}x{cfg.in_chans}", '#eeeeee')
-    for k, (x, (h, w), c, d) in enumerate(zip(xs, cfg.stage_sizes, cfg.stage_dims, cfg.depths)):
-        _box(ax, x, 0, 1.3, 1.5 - 0.2 * k, f"stage {k + 1}\n{h}x{w}, {c} ch\n{d} block{'s' * (d > 1)}", '#cfe3f7')
-    _box(ax, 12.7, 0, 1.2, 0.9, f"BN, mean,\nLinear\n-> {cfg.num_classes}", '#eeeeee')
-    for a, b, label in [(0.55, xs[0] - 0.65, f'patch_embed\n{p}x{p}, stride {p}'), (xs[0] + 0.65, xs[1] - 0.65, 'merging1'),
-                        (xs[1] + 0.65, add3 - 0.15, 'merging2'), (add3 + 0.15, xs[2] - 0.65, ''),
-                        (xs[2] + 0.65, add4 - 0.15, 'merging3'), (add4 + 0.15, xs[3] - 0.65, ''), (xs[3] + 0.65, 12.1, '')]:
-        _arrow(ax, (a, 0), (b, 0), label)
-    for x in (add3, add4): ax.text(x, 0, '+', ha='center', va='center', fontsize=14, fontweight='bold')
-    red, green = '#c0392b', '#1e8449'
-    _route(ax, [(p1, 0), (p1, top), (add3, top), (add3, 0.17)], red)
-    _route(ax, [(add3, top), (add4, top), (add4, 0.17)], red)
-    _route(ax, [(p2, 0), (p2, bottom), (add4, bottom), (add4, -0.17)], green)
-    ax.plot([p1, p2, add3], [0, 0, top], 'o', ms=4, color='#444444', zorder=5)        # where the shortcuts branch off
-    _box(ax, (p1 + add3) / 2, top, 1.5, 0.5, 'stage1_to_3 =\nconv_s1_28( . )', '#f6d5d1', 7)
-    _box(ax, (add3 + add4) / 2, top, 2.0, 0.5, 'stage1_to_4 =\nconv_s1_14(stage1_to_3)', '#f6d5d1', 7)
-    _box(ax, (p2 + add4) / 2, bottom, 1.5, 0.5, 'stage2_to_4 =\nconv_s2_14( . )', '#d4efdf', 7)
-    ax.set_xlim(-0.7, 13.5); ax.set_ylim(-1.75, 1.75); ax.set_aspect('equal'); ax.axis('off')
-    ax.set_title(f"Strip-MLP: E={cfg.embed_dim}, depths={cfg.depths}, {H}x{W} input; "
-                 f"shortcuts: grouped 2x2 stride-2 convs", fontsize=10)
-    plt.close(fig)                                                      # shown once, as a cell's value
-    return fig
-
 # %% ../nbs/07_model.ipynb #268e8dea
 def _down(c_in:int, c_out:int, groups:int=1)->nn.Conv2d:
     "2x2 convolution, stride 2, no bias: halves H and W (floor), maps c_in to c_out channels."
@@ -195,7 +163,7 @@ def _check_images(x:torch.Tensor, cfg:StripMLPConfig):
                          f"shape {tuple(x.shape)}; for one image use x.unsqueeze(0)")
     if not x.is_floating_point():
         raise TypeError(f"StripMLPNet expects floating-point images, got dtype {x.dtype}; convert with x.float() "
-                        f"and normalise with the model's default_cfg mean and std")
+                        f"and scale to [0, 1] (then normalise with the model's default_cfg mean and std)")
     if x.shape[1] != C:
         raise ValueError(f"StripMLPNet expects {C} input channels, (N, {C}, {H}, {W}), got {x.shape[1]} "
                          f"(shape {tuple(x.shape)})")
@@ -203,6 +171,16 @@ def _check_images(x:torch.Tensor, cfg:StripMLPConfig):
         raise ValueError(f"this StripMLPNet was built for img_size={H}x{W} and got {x.shape[2]}x{x.shape[3]} images: "
                          f"Strip-MLP's strip weights fix the resolution. Resize the images to {H}x{W}, or build a "
                          f"model for them: create_model(name, img_size=({x.shape[2]}, {x.shape[3]}))")
+
+def _normalize_input(x:torch.Tensor, mean:torch.Tensor, std:torch.Tensor)->torch.Tensor:
+    "(x - mean) / std for images in [0, 1]; a clear ValueError for anything else (normalised images, 0-255 pixels)."
+    if not (torch.jit.is_scripting() or torch.compiler.is_compiling()):
+        lo, hi = x.min().item(), x.max().item()
+        if lo < -1e-3 or hi > 1 + 1e-3:
+            raise ValueError(f"this StripMLPNet normalises its input itself (input_mean={tuple(mean.flatten().tolist())}) "
+                             f"and expects images in [0, 1]; got values in [{lo:.3g}, {hi:.3g}]. Pass the images as "
+                             f"they are (not normalised), or use a model without input_mean/input_std")
+    return (x - mean) / std
 
 # %% ../nbs/07_model.ipynb #be704fb7
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -214,8 +192,10 @@ def default_cfg(
 )->dict:                        # timm-style pretrained_cfg
     "The model's input and head description, as timm's `pretrained_cfg`."
     H, W = config.image_size
-    return dict(architecture=name, input_size=(config.in_chans, H, W), pool_size=config.stage_sizes[-1],
-                mean=IMAGENET_MEAN, std=IMAGENET_STD, interpolation='bicubic', crop_pct=0.875,
+    C, own = config.in_chans, config.input_mean is not None             # a model that normalises takes [0, 1] images
+    mean, std = ((0.,) * C, (1.,) * C) if own else (IMAGENET_MEAN, IMAGENET_STD)
+    return dict(architecture=name, input_size=(C, H, W), pool_size=config.stage_sizes[-1],
+                mean=mean, std=std, interpolation='bicubic', crop_pct=0.875,
                 first_conv='patch_embed', classifier='head', num_classes=config.num_classes, paper_top1=top1)
 
 # %% ../nbs/07_model.ipynb #45831739
@@ -243,6 +223,9 @@ class StripMLPNet(nn.Module):
         self.conv_s2_14 = _down(4 * E, 8 * E, groups=4 * E)   # stage-3 input (before the add) -> stage-4 input
         self.head = nn.Linear(self.num_features, cfg.num_classes) if cfg.num_classes else nn.Identity()
         self.norm = nn.BatchNorm2d(self.num_features)
+        if cfg.input_mean is not None:                          # not in the state dict: official checkpoints load as ever
+            self.register_buffer('input_mean', torch.tensor(cfg.input_mean).view(1, -1, 1, 1), persistent=False)
+            self.register_buffer('input_std', torch.tensor(cfg.input_std).view(1, -1, 1, 1), persistent=False)
         self.default_cfg = self.pretrained_cfg = default_cfg(cfg)
         self.feature_info = [dict(num_chs=c, reduction=p * 2**k, module=f'blocks{k + 1}') for k, c in enumerate(cfg.stage_dims)]
         self.to(memory_format=torch.channels_last)  # NHWC convolutions: faster depthwise convs (see 'Memory layout')
@@ -255,6 +238,7 @@ class StripMLPNet(nn.Module):
     def stage_features(self, x:torch.Tensor)->list[torch.Tensor]:
         "Outputs of the 4 stages [(N, E*2^k, H_k, W_k)], before `norm`; stages 3, 4 get the shortcuts added to their input."
         _check_images(x, self.config)
+        if self.config.input_mean is not None: x = _normalize_input(x, self.input_mean, self.input_std)
         x = self.patch_embed(_in_layout_of(self.patch_embed.weight, x))  # (N, E, H1, W1): one token per patch
         s1 = _run(self.blocks1, x)                              # (N, E, H1, W1)
         x = self.merging1(s1)                                   # (N, 2E, H2, W2)
@@ -384,6 +368,32 @@ def from_official_config(**kwargs)->StripMLPNet:
     args = {**OFFICIAL_DEFAULTS, **{k: v for k, v in kwargs.items() if k not in OFFICIAL_NO_OPS}}
     return StripMLPNet(StripMLPConfig(depths=tuple(args.pop('layers')), **args))
 
+# %% ../nbs/07_model.ipynb #57e4c2fe
+def model_from_checkpoint(
+    src,                        # a checkpoint path (ours or official), a state-dict file, or an in-memory checkpoint
+    name:str|None=None,         # variant, for files without a config
+    img_size:int|None=None,     # with `name`
+    num_classes:int|None=None,  # with `name`
+    **overrides,                # StripMLPConfig fields to set on the rebuilt model, e.g. `input_mean=..., input_std=...`
+)->StripMLPNet:
+    "The model a checkpoint describes, with its weights loaded."
+    sd, meta = read_checkpoint(src)
+    cfg = meta.get('config')
+    if name is not None:
+        model = create_model(name, img_size=img_size or 224, num_classes=num_classes or 1000, **overrides)
+    elif meta['format'] == 'strip_mlp_nb' and isinstance(cfg, dict):
+        model = StripMLPNet(cfg, **overrides)
+    elif isinstance(cfg, OfficialConfig):                               # the official training script's yacs node
+        m, s = cfg.MODEL, cfg.MODEL.get('STRIP_MLP', {})
+        model = from_official_config(img_size=cfg.DATA.IMG_SIZE, num_classes=m.NUM_CLASSES, alpha=m.get('ALPHA', 3),
+                                     embed_dim=s.get('EMBED_DIM', 80), layers=s.get('LAYERS', (2, 8, 14, 2)),
+                                     patch_size=s.get('PATCH_SIZE', 4), in_chans=s.get('IN_CHANS', 3))
+        if overrides: model = StripMLPNet(model.config, **overrides)
+    else:
+        what = src if isinstance(src, (str, Path)) else 'the checkpoint'
+        raise CheckpointError(f"{what} holds no model config: give the variant with --model (and --img-size, --num-classes)")
+    return load_checkpoint(model, sd)
+
 # %% ../nbs/07_model.ipynb #68f49ff7
 def count_params(model:nn.Module)->int:
     "Number of parameters (buffers such as BatchNorm statistics not counted)."
@@ -402,55 +412,3 @@ def count_macs(
         with counter, torch.no_grad(): model.eval()(torch.zeros(1, *size, device=p.device, dtype=p.dtype))
     finally: model.train(was_training)
     return counter.get_total_flops() // 2
-
-# %% ../nbs/07_model.ipynb #45057e1b
-def model_summary(
-    names:list|None=None,       # variants to measure; None: all of `list_models()`
-    img_size:int|tuple=224,     # input size
-    num_classes:int=1000,       # head outputs
-)->list[dict]:                  # one row per variant: measured params and MACs, and the paper's numbers
-    "Parameters and MACs of named variants, measured on the meta device, next to what the paper reports."
-    rows = []
-    for name in names or list_models():
-        with torch.device('meta'): m = create_model(name, img_size=img_size, num_classes=num_classes)
-        v = VARIANTS[name]
-        rows.append(dict(name=name, label=v.label, params=count_params(m), macs=count_macs(m),
-                         paper_params=v.params, paper_macs=v.macs * 1e9, paper_top1=v.top1))
-    return rows
-
-def format_summary(rows:list[dict])->str:
-    "Plain-text table of `model_summary` rows."
-    lines = [f"{'model':<22}{'label':<14}{'params':>12}{'paper':>12}{'GMACs':>8}{'paper':>7}{'top-1':>7}"]
-    for r in rows:
-        lines.append(f"{r['name']:<22}{r['label']:<14}{r['params']:>12,}{r['paper_params']:>12,}"
-                     f"{r['macs'] / 1e9:>8.2f}{r['paper_macs'] / 1e9:>7.2f}{r['paper_top1']:>7.1f}")
-    return '\n'.join(lines)
-
-# %% ../nbs/07_model.ipynb #af470d9c
-def show_summary(rows:list[dict])->plt.Figure:
-    "Bars of measured parameters and MACs per variant, the paper's values as markers, top-1 on top."
-    fig, axs = plt.subplots(1, 2, figsize=(9, 3.2), layout='constrained')
-    labels = [r['label'].replace('Strip-MLP-', '') for r in rows]
-    for ax, key, scale, unit in zip(axs, ('params', 'macs'), (1e6, 1e9), ('parameters (M)', 'MACs at 224 (G)')):
-        bars = ax.bar(labels, [r[key] / scale for r in rows], color='#7fb3d5', label='this implementation')
-        ax.plot(labels, [r[f'paper_{key}'] / scale for r in rows], 'k_', ms=30, mew=2, label='paper')
-        for b, r in zip(bars, rows):
-            ax.text(b.get_x() + b.get_width() / 2, b.get_height(), f"{r['paper_top1']}%", ha='center', va='bottom', fontsize=8)
-        ax.set_title(unit + ', with paper top-1', fontsize=10); ax.margins(y=0.15)
-    axs[0].legend(fontsize=8, loc='upper left', markerscale=0.4)
-    plt.close(fig)                                                      # shown once, as a cell's value
-    return fig
-
-# %% ../nbs/07_model.ipynb #1e02c710
-def image_footprint(
-    model:StripMLPNet,          # the network; only `patch_embed` and `blocks1` are used
-    token:tuple,                # (row, col) of a stage-1 token
-    blocks:int=1,               # stage-1 blocks to go through; 0: the patch embedding alone
-    **kwargs,                   # passed on to `token_footprint` (e.g. `input=` an image (1, C, H, W))
-)->torch.Tensor:                # (H, W) map over the pixels, >= 0
-    "Exact influence of every image pixel on one stage-1 token, after the patch embedding and `blocks` blocks."
-    p, (H, W) = model.config.patch_size, model.config.image_size
-    if H % p or W % p: raise ValueError(f"image_footprint needs an image size divisible by patch_size={p}, got {H}x{W}")
-    path = nn.Sequential(model.patch_embed, *model.blocks1[:blocks],   # (1, E, H/p, W/p)
-                         nn.Upsample(scale_factor=p, mode='nearest'))     # (1, E, H, W): each token repeated p x p
-    return token_footprint(path, (token[0] * p, token[1] * p), (H, W), channels=model.config.in_chans, **kwargs)
