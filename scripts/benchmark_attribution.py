@@ -7,7 +7,7 @@ to show what batching buys. The machine's load average is recorded before and af
 are noisy, and the spread between repeats is part of the record. Progress goes to stderr, the table to stdout.
 
 Examples:
-    python scripts/benchmark_attribution.py                            # the stored run: data/attribution_benchmark.json
+    python scripts/benchmark_attribution.py                            # the stored run: strip_mlp_nb/assets/results/attribution_benchmark.json
     python scripts/benchmark_attribution.py --batches 4 --repeats 1 --json /tmp/bench.json
     python scripts/benchmark_attribution.py --device cuda --threads 8
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 import torch
 
 from strip_mlp_nb.attribution import attribute, embedded_examples, save_json, _spec
-from strip_mlp_nb.cli import shipped_model
+from strip_mlp_nb.shipped import shipped_model
+from strip_mlp_nb.utils import asset_path
 
-ROOT = Path(__file__).resolve().parents[1]
 METHODS = ('ig', 'smoothgrad', 'saliency', 'occlusion', 'gradshap', 'gradcam:stage1')
 
 
@@ -34,7 +34,7 @@ def parse_args(argv=None):
     p.add_argument('--warmup', type=int, default=1, help='untimed calls before them (default: %(default)s)')
     p.add_argument('--threads', type=int, help='torch.set_num_threads (default: torch default)')
     p.add_argument('--device', default='cpu', help="'cpu' (default) or 'cuda'")
-    p.add_argument('--json', type=Path, default=ROOT / 'data' / 'attribution_benchmark.json', help='output (default: %(default)s)')
+    p.add_argument('--json', type=Path, default=asset_path('results', 'attribution_benchmark.json'), help='output (default: %(default)s)')
     a = p.parse_args(argv)
     ints = lambda s: [int(v) for v in s.split(',') if v]
     a.methods, a.batches, a.internal, a.ig_internal = a.methods.split(','), ints(a.batches), ints(a.internal), ints(a.ig_internal)
@@ -55,7 +55,7 @@ def time_call(fn, repeats, warmup, sync):
 def main(argv=None):
     a = parse_args(argv)
     if a.threads: torch.set_num_threads(a.threads)
-    model = shipped_model().to(a.device)
+    model = shipped_model(normalize=False).to(a.device)      # the images below are normalised
     sync = torch.cuda.synchronize if a.device.startswith('cuda') else (lambda: None)
     images = embedded_examples(max(a.batches))['images'].to(a.device)
     plan = [(m, b, i) for m in a.methods for b in a.batches for i in a.internal]

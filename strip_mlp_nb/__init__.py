@@ -1,26 +1,53 @@
 """strip_mlp_nb: Strip-MLP (Cao et al., ICCV 2023) built step by step in notebooks.
 
-The modules are exported from the notebooks in `nbs/`; this file only gathers the public names.
+The modules are exported from the notebooks in `nbs/`; this file, the only hand-written one, lists the public API.
+Every name loads its module on first use (PEP 562), so `import strip_mlp_nb` is cheap and pulls in neither
+matplotlib, Captum nor ipywidgets until a name that needs them is used.
 """
 __version__ = "0.1.0"
 
-from .interaction import token_footprint, show_footprint, show_footprints, GlobalTokenMixer, AxialMixer
-from .strip_layer import StripMLPLayer, RelativePositionTable
-from .cgsmm import CascadeGroupStripMixing
-from .lsmm import LocalStripMixing
-from .blocks import StripMixingBlock, TokenMixing, ChannelMixing, GRN, StripMLPBlock
-from .checkpoint import load_checkpoint, save_checkpoint, read_checkpoint
-from .model import (StripMLPConfig, StripMLPNet, create_model, list_models, from_official_config,
-                    count_params, count_macs, model_summary, format_summary)
-from .data import (embedded_dataset, digits_dataset, cifar_dataset, caltech101_dataset, image_folder_dataset,
-                   train_transform, eval_transform)
-from .training import TrainConfig, train, evaluate, plot_history, load_train_config
-from .cli import shipped_model
-from .experiments import ABLATION_VARIANTS, run_ablations, ablation_table, format_ablation_table, plot_ablations, shipped_ablations
-from .attribution import (attribute, METHODS, layer_names, strip_importance, branch_flow, faithfulness, faithfulness_table,
-                          mask_share, deletion_insertion, cascading_randomisation, show_attribution, show_methods,
-                          show_layers, show_strip_importance, show_branch_flow, show_faithfulness, AttributionExplorer)
-from .analysis import (MIXERS, build_mixer, mixer_footprint, reach_table, format_reach, show_reach, strip_weight_tiles,
-                       show_strip_weights, show_position_tables, lsmm_path_usage, show_path_usage,
-                       effective_receptive_field, erf_area_ratios, show_erfs)
-from .explorers import StripExplorer, ERFExplorer, explore_footprint, explore_erf
+import importlib
+
+_API = {   # module -> the public names it gives the top level, in the order of the learning path, then the reference
+    'token_mixers': ['GlobalTokenMixer', 'AxialMixer', 'mixer_cost', 'mixer_costs'],
+    'interaction': ['token_footprint', 'show_footprint', 'show_footprints'],
+    'strip_layer': ['StripMLPLayer', 'RelativePositionTable'],
+    'cgsmm': ['CascadeGroupStripMixing', 'strip_groups'],
+    'lsmm': ['LocalStripMixing'],
+    'blocks': ['StripMixingBlock', 'TokenMixing', 'ChannelMixing', 'GRN', 'StripMLPBlock'],
+    'model': ['StripMLPConfig', 'StripMLPNet', 'create_model', 'list_models', 'from_official_config',
+              'model_from_checkpoint', 'count_params', 'count_macs'],
+    'embedded': ['embedded_dataset', 'show_samples', 'EMBEDDED_CLASSES', 'EMBEDDED_MEAN', 'EMBEDDED_STD'],
+    'training': ['TrainConfig', 'train', 'evaluate'],
+    'shipped': ['shipped_model'],
+    'experiments': ['ABLATION_VARIANTS', 'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations',
+                    'shipped_ablations'],
+    'analysis': ['MIXERS', 'build_mixer', 'mixer_footprint', 'reach_table', 'format_reach', 'show_reach',
+                 'strip_weight_tiles', 'show_strip_weights', 'show_position_tables', 'lsmm_path_usage', 'show_path_usage'],
+    'explorers': ['StripExplorer', 'ERFExplorer', 'explore_footprint', 'explore_erf'],
+    'erf': ['effective_receptive_field', 'erf_area_ratios', 'show_erfs'],
+    'attribution': ['attribute', 'METHODS', 'layer_names', 'strip_importance', 'branch_flow'],
+    'faithfulness': ['faithfulness', 'faithfulness_table', 'mask_share', 'deletion_insertion', 'cascading_randomisation'],
+    'attribution_plots': ['show_attribution', 'show_methods', 'show_layers', 'show_strip_importance', 'show_branch_flow',
+                          'show_faithfulness', 'AttributionExplorer'],
+    'checkpoint': ['load_checkpoint', 'save_checkpoint', 'read_checkpoint', 'CheckpointError'],
+    'summary': ['model_summary', 'format_summary', 'show_architecture'],
+    'transforms': ['train_transform', 'eval_transform', 'IMAGENET_MEAN', 'IMAGENET_STD'],
+    'datasets': ['digits_dataset', 'cifar_dataset', 'caltech101_dataset', 'image_folder_dataset', 'build_datasets',
+                 'data_loaders'],
+    'recipes': ['load_train_config', 'list_configs', 'run_training'],
+    'report': ['demo', 'plot_history'],
+}
+_WHERE = {name: module for module, names in _API.items() for name in names}
+__all__ = list(_WHERE)
+
+
+def __getattr__(name:str):
+    "Import the module that defines `name` on first use, and cache the name here."
+    if name not in _WHERE: raise AttributeError(f"module 'strip_mlp_nb' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f'.{_WHERE[name]}', __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__()->list: return sorted(set(globals()) | set(__all__))

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from .cgsmm import CascadeGroupStripMixing
 from .lsmm import LocalStripMixing
 from .strip_layer import SameConv2d
-from .interaction import GlobalTokenMixer, AxialMixer
+from .token_mixers import GlobalTokenMixer, AxialMixer
 
 # %% auto #0
 __all__ = ['StripMixingBlock', 'norm_act_depthwise', 'token_mixer', 'TokenMixing', 'GRN', 'ChannelMixing', 'DropPath',
@@ -66,7 +66,7 @@ def token_mixer(
     kind:str,                 # 'strip' (Strip-MLP), or a reference mixer for ablations: 'global' or 'axial'
     channels:int, size:tuple, groups:int|None=None, taps:int=3, local:bool=True,
 )->nn.Module:
-    "The token mixer of a block: the Strip Mixing Block, or one of the interaction notebook's reference mixers."
+    "The token mixer of a block: the Strip Mixing Block, or one of the reference mixers of `00_token_mixers`."
     if kind == 'strip': return StripMixingBlock(channels, size, groups, taps, local)
     if kind == 'global': return GlobalTokenMixer(channels, size)
     if kind == 'axial': return AxialMixer(channels, size)

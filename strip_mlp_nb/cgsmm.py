@@ -7,11 +7,17 @@ from __future__ import annotations
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .interaction import strip_groups
 from .strip_layer import StripMLPLayer, RelativePositionTable
 
 # %% auto #0
-__all__ = ['CascadeGroupStripMixing']
+__all__ = ['strip_groups', 'CascadeGroupStripMixing']
+
+# %% ../nbs/03_cgsmm.ipynb #8b9625ae
+def strip_groups(
+    channels:int,   # C, the Strip Mixing Block's channels (its strip branch gets C/2 of them)
+)->int:             # G, the number of strip-weight groups: int(C/2 / P), with P = 2 if 80 divides C else 4
+    "The official rule for the strip branch's weight groups: P = 2 or 4 channels share each group's matrices."
+    return int(channels * 0.5 / (2 if channels % 80 == 0 else 4))
 
 # %% ../nbs/03_cgsmm.ipynb #4c0401b5
 class CascadeGroupStripMixing(nn.Module):

@@ -4,19 +4,29 @@
 
 # %% ../nbs/11_experiments.ipynb #de4430b4
 from __future__ import annotations
-import argparse, copy, json, math, time
+import argparse
+import copy
+import json
+import math
+import time
 from pathlib import Path
 import numpy as np
+import torch
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from .model import count_params
-from .training import train_config_from_dict, build_model, evaluate
-from .cli import DEMO_CONFIG, run_training
+from .utils import asset_path
+from .model import StripMLPNet, count_params
+from .checkpoint import save_checkpoint
+from .training import train, evaluate
+from .datasets import build_datasets
+from .recipes import DEMO_CONFIG, run_training, train_config_from_dict, build_model
+from .analysis import embedded_test_images
+from .erf import effective_receptive_field
 
 # %% auto #0
 __all__ = ['ABLATION_VARIANTS', 'ABLATION_RECIPES', 'ABLATION_RESULTS', 'ablation_config', 'variant_params', 'class_accuracy',
            'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations', 'shipped_ablations',
-           'class_table', 'plot_class_table', 'main']
+           'class_table', 'plot_class_table', 'reference_model', 'erf_comparison', 'main']
 
 # %% ../nbs/11_experiments.ipynb #ccf0585c
 ABLATION_VARIANTS = {   # variant name: changes to the recipe's model section
@@ -185,10 +195,10 @@ def plot_ablations(
     return fig
 
 # %% ../nbs/11_experiments.ipynb #8932a967
-ABLATION_RESULTS = Path(__file__).resolve().parents[1] / 'data' / 'ablations.json' if '__file__' in globals() else Path('../data/ablations.json')
+ABLATION_RESULTS = asset_path('results', 'ablations.json')
 
 def shipped_ablations()->list[dict]:
-    "The runs of the full ablation grid shipped in data/ablations.json."
+    "The runs of the full ablation grid shipped inside the package (`ABLATION_RESULTS`)."
     if not ABLATION_RESULTS.exists(): raise FileNotFoundError(f"{ABLATION_RESULTS} is missing: run `python -m strip_mlp_nb.experiments`")
     return _read_results(ABLATION_RESULTS)
 
@@ -225,6 +235,50 @@ def plot_class_table(
     fig.tight_layout()
     return fig
 
+# %% ../nbs/11_experiments.ipynb #cb880d56
+def _erf_recipe(mixer:str, epochs:int)->tuple:
+    "(model kwargs, data kwargs, TrainConfig) of the demo recipe with another token mixer and epoch count."
+    raw = copy.deepcopy(DEMO_CONFIG)
+    raw['model'].update(token_mixer=mixer, num_classes=10)
+    raw['train']['epochs'] = epochs
+    return train_config_from_dict(raw, f'demo recipe, token_mixer={mixer!r}')
+
+def reference_model(
+    mixer:str='strip',          # token mixer: 'strip', 'global' or 'axial'
+    seed:int=0,                 # as `strip-mlp train` seeds the initial weights
+)->StripMLPNet:                 # untrained, in eval mode
+    "The demo's network (E=32, depths 1,1,2,1, 32x32) with a given token mixer and its seeded initial weights."
+    model_kw, _, _ = _erf_recipe(mixer, 1)
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        return build_model(model_kw).eval()
+
+# %% ../nbs/11_experiments.ipynb #782cf6a8
+def erf_comparison(
+    mixers:tuple=('global', 'axial', 'strip'),
+    epochs:int=5,               # training epochs of the demo recipe (its warm-up and cosine scaled to them)
+    n_images:int=50,            # test images the ERFs average over (RepLKNet: 50)
+    stages:tuple=(0, 1, 2, 3),  # stages whose central output is explained
+    save_dir=None,              # a folder to keep the trained models in (mixer.pt), e.g. outputs/analysis_erf
+    progress:bool=False,
+)->dict:                        # maps: 'mixer, before|after, stage k' -> (32, 32) ERF; runs: mixer -> accuracy, params, seconds
+    "Train the demo network with each token mixer briefly; ERFs of every stage before and after, and the test accuracy."
+    images, _ = embedded_test_images(n_images)
+    maps, runs = {}, {}
+    for mixer in mixers:
+        _, data_kw, config = _erf_recipe(mixer, epochs)
+        train_data, val_data = build_datasets(data_kw, 32)
+        model = reference_model(mixer, config.seed)
+        for k in stages: maps[f'{mixer}, before, stage {k + 1}'] = effective_receptive_field(model, images, k)
+        t0 = time.perf_counter()
+        history = train(model, train_data, val_data, config, progress=progress)
+        model.eval()
+        for k in stages: maps[f'{mixer}, after, stage {k + 1}'] = effective_receptive_field(model, images, k)
+        runs[mixer] = dict(epochs=epochs, test_acc=history[-1]['val_acc'], params=count_params(model),
+                           seconds=round(time.perf_counter() - t0, 1), threads=torch.get_num_threads())
+        if save_dir is not None: save_checkpoint(model, Path(save_dir) / f'{mixer}.pt', history=history)
+    return dict(maps=maps, runs=runs)
+
 # %% ../nbs/11_experiments.ipynb #e2e43e02
 def main(argv:list|None=None)->int:
     "python -m strip_mlp_nb.experiments: train the ablation grid and print the table."
@@ -238,7 +292,8 @@ def main(argv:list|None=None)->int:
                    help=f"default: all of {', '.join(repr(v) for v in ABLATION_VARIANTS)}")
     p.add_argument('--epochs', type=int, help="default: each recipe's (embedded 12, digits 15)")
     p.add_argument('--train-size', type=int, help='use this many training images (quick checks)')
-    p.add_argument('--copy-to', metavar='FILE', help='also write the results there (e.g. data/ablations.json)')
+    p.add_argument('--copy-to', metavar='FILE', help='also write the results there (e.g. strip_mlp_nb/assets/results/ablations.json, '
+                   'the file shipped_ablations() reads)')
     p.add_argument('--plot', metavar='FILE', help='save the picture there (e.g. ablations.png)')
     a = p.parse_args(argv)
     rows = run_ablations(a.out, tuple(a.datasets), tuple(a.seeds), tuple(a.variants) if a.variants else None, a.epochs, a.train_size)

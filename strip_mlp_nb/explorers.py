@@ -10,21 +10,20 @@ from functools import lru_cache
 import numpy as np
 import torch
 from torch import nn
-import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 import ipywidgets as widgets
 from .interaction import show_footprint
 from .strip_layer import StripMLPLayer
 from .lsmm import LocalStripMixing
-from .cli import shipped_model
+from .shipped import shipped_model
 from .analysis import (MIXERS, build_mixer, default_groups, mixer_problem, mixer_footprint, heard,
-                                   strip_weight_tiles, stage_module, stage_inputs, embedded_test_images,
-                                   random_like, effective_receptive_field, erf_area_ratios)
+                                   strip_weight_tiles, stage_module, stage_inputs, embedded_test_images, random_like)
+from .erf import effective_receptive_field, erf_area_ratios
 
 # %% auto #0
-__all__ = ['TRAINED', 'divisors', 'explore_footprint', 'footprint_png', 'involved_weights', 'weights_png', 'StripExplorer',
-           'explore_erf', 'erf_png', 'ERFExplorer']
+__all__ = ['TRAINED', 'explore_footprint', 'footprint_png', 'involved_weights', 'weights_png', 'StripExplorer', 'explore_erf',
+           'erf_png', 'ERFExplorer']
 
 # %% ../nbs/13_explorers.ipynb #73838d8b
 TRAINED = 'trained stage (shipped model)'
@@ -36,12 +35,14 @@ def _png(fig:plt.Figure, dpi:int=80)->bytes:
     plt.close(fig)
     return buf.getvalue()
 
-def divisors(n:int)->list[int]:
+def _divisors(n:int)->list[int]:
     "The positive divisors of n, ascending."
     return [d for d in range(1, n + 1) if n % d == 0]
 
 @lru_cache(maxsize=1)
-def _shipped()->nn.Module: return shipped_model()
+def _shipped()->nn.Module:
+    "The shipped model, taking normalised images (as `_images` gives them)."
+    return shipped_model(normalize=False)
 
 @lru_cache(maxsize=1)
 def _random_net()->nn.Module: return random_like(_shipped())
@@ -221,7 +222,7 @@ class StripExplorer(widgets.VBox):
         self.row.max = self.col.max = n - 1                                 # a value above max is clipped by the slider
         G0 = None if trained else default_groups(kind, self.channels)
         strip = self.channels // 2 if kind in _BLOCKS else self.channels
-        options = divisors(strip) if G0 else ['fixed' if trained else 'n/a']
+        options = _divisors(strip) if G0 else ['fixed' if trained else 'n/a']
         if self.groups.value not in options: self.groups.options, self.groups.value = options, (G0 or options[0])
         else: self.groups.options = options
         G = self.groups.value if G0 else (next(m.groups for m in _shipped().stages[self.stage.value].modules()

@@ -27,6 +27,17 @@ class PathWeights(nn.Module):
         return logits.view(len(summary), -1, 3).softmax(dim=-1)  # (N, C, 3)
 
 # %% ../nbs/04_lsmm.ipynb #fa827667
+def _blend(
+    x:torch.Tensor,             # (N, C, H, W): the identity path
+    wide:torch.Tensor,          # (N, C, H, W): the 3x7 strip's output
+    tall:torch.Tensor,          # (N, C, H, W): the 7x3 strip's output
+    weights:torch.Tensor,       # (N, C, 3): per-channel weights of tall, wide, identity
+)->torch.Tensor:                # (N, C, H, W): a0 tall + a1 wide + a2 x
+    "LSMM's blend of its three paths."
+    a = weights[..., None, None]                                        # (N, C, 3, 1, 1)
+    return torch.addcmul(torch.addcmul(x * a[:, :, 2], wide, a[:, :, 1]), tall, a[:, :, 0])
+
+# %% ../nbs/04_lsmm.ipynb #d502271b
 class LocalStripMixing(nn.Module):
     "LSMM: depthwise 3x7 and 7x3 strips and the identity, blended by per-channel softmax weights."
     def __init__(self,
@@ -45,12 +56,11 @@ class LocalStripMixing(nn.Module):
 
     def blend(self, x:torch.Tensor, weights:torch.Tensor)->torch.Tensor:  # x (N, C, H, W), weights (N, C, 3)
         "The three paths blended with given weights: a0 * tall + a1 * wide + a2 * x."
-        a = weights[..., None, None]                                        # (N, C, 3, 1, 1)
-        return self.fc_w(x) * a[:, :, 0] + self.fc_h(x) * a[:, :, 1] + x * a[:, :, 2]
+        return _blend(x, self.fc_h(x), self.fc_w(x), weights)
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
         if x.dim() != 4 or x.shape[1] != self.channels:
             raise ValueError(f"LocalStripMixing expects (N, {self.channels}, H, W), got {tuple(x.shape)}")
         wide, tall = self.fc_h(x), self.fc_w(x)                                         # (N, C, H, W) each
-        a = self.reweight(F.adaptive_avg_pool2d(tall + wide + x, 1))[..., None, None]   # (N, C, 3, 1, 1)
-        return torch.addcmul(torch.addcmul(x * a[:, :, 2], wide, a[:, :, 1]), tall, a[:, :, 0])  # a0 tall + a1 wide + a2 x
+        weights = self.reweight(F.adaptive_avg_pool2d(tall + wide + x, 1))              # (N, C, 3)
+        return _blend(x, wide, tall, weights)

@@ -14,10 +14,11 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from .blocks import StripMLPBlock
 from .checkpoint import load_checkpoint, read_checkpoint, CheckpointError, OfficialConfig
+from .transforms import IMAGENET_MEAN, IMAGENET_STD
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'VARIANTS', 'OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'StripMLPConfig', 'default_cfg',
-           'StripMLPNet', 'compare_with_fixture', 'Variant', 'list_models', 'create_model', 'from_official_config',
+__all__ = ['VARIANTS', 'OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'StripMLPConfig', 'default_cfg', 'StripMLPNet',
+           'compare_with_fixture', 'Variant', 'list_models', 'create_model', 'from_official_config',
            'model_from_checkpoint', 'count_params', 'count_macs']
 
 # %% ../nbs/07_model.ipynb #e3a5f113
@@ -183,8 +184,6 @@ def _normalize_input(x:torch.Tensor, mean:torch.Tensor, std:torch.Tensor)->torch
     return (x - mean) / std
 
 # %% ../nbs/07_model.ipynb #be704fb7
-IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
-
 def default_cfg(
     config:StripMLPConfig,      # the model's config
     name:str|None=None,         # the variant's name, if it is a named variant

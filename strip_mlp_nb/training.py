@@ -6,7 +6,6 @@
 from __future__ import annotations
 import contextlib
 import dataclasses
-import difflib
 import json
 import math
 import os
@@ -24,16 +23,13 @@ from torch import nn
 import torch.nn.functional as F
 import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, Subset
-import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
 from .checkpoint import save_checkpoint, read_checkpoint, load_checkpoint, CheckpointError
-from .model import StripMLPConfig, StripMLPNet, create_model, list_models
+from .optim import build_optimizer, build_scheduler, mix_batch, soft_cross_entropy
 
 # %% auto #0
-__all__ = ['DATA_KEYS', 'TrainConfig', 'DistInfo', 'dist_info', 'init_distributed', 'resolve_device', 'amp_dtype', 'epoch_seed',
-           'seed_everything', 'epoch_loader', 'rng_state', 'set_rng_state', 'param_groups', 'build_optimizer', 'lr_at',
-           'WarmupCosine', 'build_scheduler', 'smooth_one_hot', 'mix_batch', 'soft_cross_entropy', 'evaluate', 'train',
-           'plot_history', 'train_config_from_dict', 'load_train_config', 'build_model']
+__all__ = ['TrainConfig', 'DistInfo', 'dist_info', 'init_distributed', 'resolve_device', 'amp_dtype', 'epoch_seed',
+           'seed_everything', 'epoch_loader', 'rng_state', 'set_rng_state', 'evaluate', 'train']
 
 # %% ../nbs/09_training.ipynb #efc8a292
 _AMP = ('auto', 'bf16', 'fp16', 'off')
@@ -194,83 +190,6 @@ def set_rng_state(state:dict):
     np.random.set_state((n['name'], n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['cached_gaussian']))
     v, internal, gauss = state['python']
     random.setstate((v, tuple(internal), gauss))
-
-# %% ../nbs/09_training.ipynb #5cb111a7
-def param_groups(
-    model:nn.Module,
-    weight_decay:float,
-)->list[dict]:                  # [decayed weights, undecayed rest], as `torch.optim` parameter groups
-    "Two parameter groups as in the official code: weight decay for ndim > 1 weights, none for biases and norms."
-    decay, no_decay = [], []
-    for name, p in model.named_parameters():
-        if not p.requires_grad: continue
-        (no_decay if p.ndim <= 1 or name.endswith('.bias') else decay).append(p)
-    return [dict(params=decay, weight_decay=weight_decay), dict(params=no_decay, weight_decay=0.)]
-
-def build_optimizer(model:nn.Module, config:TrainConfig)->torch.optim.AdamW:
-    "AdamW over `param_groups`, with the config's learning rate, betas and eps."
-    return torch.optim.AdamW(param_groups(model, config.weight_decay), lr=config.lr, betas=config.betas, eps=config.eps)
-
-# %% ../nbs/09_training.ipynb #a7ae53da
-def lr_at(
-    step:int,                   # optimizer steps taken so far
-    total_steps:int,            # steps of the whole run
-    warmup_steps:int,
-    lr:float, warmup_lr:float, min_lr:float,
-)->float:
-    "Learning rate of step `step`: linear warm-up from `warmup_lr`, then cosine from `lr` to `min_lr` (timm's curve)."
-    if step < warmup_steps: return warmup_lr + (lr - warmup_lr) * step / warmup_steps
-    return min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * min(step, total_steps) / max(total_steps, 1)))
-
-class WarmupCosine(torch.optim.lr_scheduler.LRScheduler):
-    "Per-step warm-up + cosine schedule (`lr_at`), scaled per parameter group by its initial learning rate."
-    def __init__(self, optimizer, total_steps:int, warmup_steps:int, warmup_lr:float, min_lr:float, last_epoch:int=-1):
-        self.total_steps, self.warmup_steps, self.warmup_lr, self.min_lr = total_steps, warmup_steps, warmup_lr, min_lr
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self)->list[float]:
-        return [lr_at(self.last_epoch, self.total_steps, self.warmup_steps, base, self.warmup_lr, self.min_lr)
-                for base in self.base_lrs]
-
-def build_scheduler(optimizer, config:TrainConfig, steps_per_epoch:int)->WarmupCosine:
-    "The official schedule for `config.epochs` epochs of `steps_per_epoch` steps."
-    return WarmupCosine(optimizer, config.epochs * steps_per_epoch, round(config.warmup_epochs * steps_per_epoch),
-                        config.warmup_lr, config.min_lr)
-
-# %% ../nbs/09_training.ipynb #2f6693d7
-def smooth_one_hot(labels:torch.Tensor, num_classes:int, smoothing:float=0.)->torch.Tensor:
-    "(N,) labels -> (N, K) targets: `1 - smoothing + smoothing/K` on the label, `smoothing/K` elsewhere."
-    off = smoothing / num_classes
-    return torch.full((len(labels), num_classes), off, device=labels.device).scatter_(1, labels[:, None], 1 - smoothing + off)
-
-def mix_batch(
-    images:torch.Tensor,        # (N, C, H, W)
-    labels:torch.Tensor,        # (N,) class indices
-    num_classes:int,
-    config:TrainConfig,         # mixup, cutmix, mix_prob, switch_prob, label_smoothing
-    rng:np.random.Generator,    # all random choices come from it
-)->tuple[torch.Tensor, torch.Tensor, float]: # mixed images, (N, K) soft targets, lambda (1.0: not mixed)
-    "Mixup or CutMix of a batch with the batch reversed, and the matching label-smoothed soft targets (timm's batch mode)."
-    targets = smooth_one_hot(labels, num_classes, config.label_smoothing)   # (N, K)
-    if not config.mixing or rng.random() >= config.mix_prob: return images, targets, 1.0
-    cut = config.cutmix > 0 and (config.mixup <= 0 or rng.random() < config.switch_prob)
-    if cut:
-        lam = rng.beta(config.cutmix, config.cutmix)
-        H, W = images.shape[-2:]
-        h, w = int(H * math.sqrt(1 - lam)), int(W * math.sqrt(1 - lam))     # box of area (1 - lam) H W ...
-        cy, cx = rng.integers(H), rng.integers(W)                           # ... centred anywhere, then clipped
-        y0, y1, x0, x1 = max(cy - h // 2, 0), min(cy + h // 2, H), max(cx - w // 2, 0), min(cx + w // 2, W)
-        images = images.clone()
-        images[..., y0:y1, x0:x1] = images.flip(0)[..., y0:y1, x0:x1]       # paste image N-1-i's box into image i
-        lam = 1 - (y1 - y0) * (x1 - x0) / (H * W)                           # the box's true share
-    else:
-        lam = rng.beta(config.mixup, config.mixup)
-        images = images * lam + images.flip(0) * (1 - lam)
-    return images, targets * lam + targets.flip(0) * (1 - lam), float(lam)
-
-def soft_cross_entropy(logits:torch.Tensor, targets:torch.Tensor)->torch.Tensor:
-    "Mean cross-entropy of (N, K) logits against (N, K) target distributions."
-    return torch.sum(-targets * F.log_softmax(logits, dim=-1), dim=-1).mean()
 
 # %% ../nbs/09_training.ipynb #4b93d4ea
 def _batches(loader, device:torch.device, transform:Callable|None):
@@ -494,84 +413,3 @@ def train(
                 break
     epochs.close()
     return history
-
-# %% ../nbs/09_training.ipynb #8bfbd069
-def plot_history(
-    history:list[dict],         # rows from `train` (or history.json)
-    title:str|None=None,
-)->plt.Figure:                  # closed figure, shown as a cell's value
-    "Loss, accuracy and learning-rate curves of a training run."
-    ep = [h['epoch'] for h in history]
-    fig, axs = plt.subplots(1, 3, figsize=(11, 3), layout='constrained')
-    def curve(ax, key, label, **kw):
-        pts = [(e, h[key]) for e, h in zip(ep, history) if h.get(key) is not None]
-        if pts: ax.plot(*zip(*pts), marker='o', ms=3, label=label, **kw)
-    curve(axs[0], 'train_loss', 'train (smoothed / mixed targets)'); curve(axs[0], 'val_loss', 'validation')
-    curve(axs[1], 'train_acc', 'train'); curve(axs[1], 'val_acc', 'validation'); curve(axs[1], 'val_acc5', 'validation top-5', ls=':')
-    curve(axs[2], 'lr', 'at epoch end', color='gray')
-    for ax, name in zip(axs, ('loss', 'accuracy', 'learning rate')):
-        ax.set(xlabel='epoch', title=name); ax.legend(fontsize=8); ax.grid(alpha=0.3)
-        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-    axs[1].set_ylim(0, 1.02)
-    if title: fig.suptitle(title, fontsize=10)
-    plt.close(fig)
-    return fig
-
-# %% ../nbs/09_training.ipynb #57146597
-DATA_KEYS = {
-    'dataset': "embedded, digits, cifar10, cifar100, caltech101 or image_folder (ImageNet's train/ and val/ layout)",
-    'root': "folder of the dataset files (not needed for embedded and digits)",
-    'seed': "the dataset's seed: the embedded dataset's images, the digits and Caltech-101 train/test splits",
-    'train_size': "use this many training images (a fixed random subset), e.g. for quick runs",
-    'val_size': "use this many validation images (a fixed random subset)",
-    'augment': "train-time augmentation on (true) or off (false)",
-}
-_SECTIONS = ('model', 'data', 'train')
-
-def _check_keys(section:str, got:dict, known, path)->None:
-    "Raise a ValueError for keys of `got` not in `known`, with the closest known names."
-    for k in got:
-        if k not in known:
-            close = difflib.get_close_matches(str(k), list(known), n=2)
-            raise ValueError(f"{path}: unknown key '{section}.{k}'" + (f" (did you mean {' or '.join(close)}?)" if close else '')
-                             + f"; known {section} keys: {', '.join(known)}")
-
-def train_config_from_dict(
-    raw:dict,                   # {'model': {...}, 'data': {...}, 'train': {...}}, as a config file holds
-    source:str='config',        # named in error messages, e.g. the file
-)->tuple[dict, dict, TrainConfig]: # (model kwargs for `build_model`, data kwargs, TrainConfig)
-    "Check a config's sections and keys; build its TrainConfig and (on the meta device) its model."
-    if not isinstance(raw, dict): raise ValueError(f"{source}: expected sections {', '.join(_SECTIONS)}, got a {type(raw).__name__}")
-    _check_keys('top-level', raw, _SECTIONS, source)
-    model, data, tr = ({} if raw.get(s) is None else raw[s] for s in _SECTIONS)
-    for s, d in zip(_SECTIONS, (model, data, tr)):
-        if not isinstance(d, dict): raise ValueError(f"{source}: section '{s}' must be a mapping, got {d!r}")
-    _check_keys('model', model, ['name', *(f.name for f in dataclasses.fields(StripMLPConfig))], source)
-    _check_keys('data', data, DATA_KEYS, source)
-    _check_keys('train', tr, [f.name for f in dataclasses.fields(TrainConfig)], source)
-    if 'name' in model and model['name'] not in list_models():
-        raise ValueError(f"{source}: model.name {model['name']!r} is not a variant; known: {', '.join(list_models())}")
-    try:
-        build_model(model, device='meta')                            # checks the model fields, allocates nothing
-        config = TrainConfig(**tr)
-    except (TypeError, ValueError) as e: raise ValueError(f"{source}: {e}") from None
-    return dict(model), dict(data), config
-
-def load_train_config(
-    path,                       # a YAML file with sections model, data, train
-)->tuple[dict, dict, TrainConfig]: # (model kwargs for `build_model`, data kwargs, TrainConfig)
-    "Read a training config file, checking every key and value."
-    import yaml
-    path = Path(path)
-    try: raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e: raise ValueError(f"{path} is not valid YAML: {e}") from None
-    return train_config_from_dict(raw or {}, str(path))
-
-def build_model(
-    kwargs:dict,                # a config file's `model` section: optional variant `name`, StripMLPConfig fields
-    device=None,                # e.g. 'meta' to check a config without allocating
-)->StripMLPNet:
-    "The model a config's `model` section describes: a named variant with changes, or a StripMLPConfig from scratch."
-    kw = dict(kwargs)
-    with torch.device(device or 'cpu'):
-        return create_model(kw.pop('name'), **kw) if 'name' in kw else StripMLPNet(StripMLPConfig(**kw))

@@ -1,12 +1,40 @@
-"""Package-level checks that no notebook can make: what `import strip_mlp_nb` pulls in, and the public API."""
-import json, subprocess, sys
+"""Package-level checks that no notebook can make: import weights, the layout rules, the public API, and the wheel.
+
+The wheel test builds the package as `pip wheel .` does, installs it into a scratch folder and uses it from another
+working directory, so files read at run time must ship inside the package (not next to the checkout).
+"""
+import ast, json, os, subprocess, sys, zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PKG = ROOT/'strip_mlp_nb'
+MODULES = sorted(p for p in PKG.glob('*.py') if p.name not in ('__init__.py', '_modidx.py'))
+HEAVY = {'matplotlib', 'captum', 'ipywidgets', 'IPython', 'sklearn', 'scipy'}
+CORE = ('token_mixers', 'strip_layer', 'cgsmm', 'lsmm', 'blocks', 'checkpoint', 'model', 'transforms')   # the model, its IO, its input constants
 
 
-def imported_modules(code):
+def imported_modules(code, cwd=None, env=None):
     "Top-level module names imported after running `code` in a fresh interpreter."
     probe = f"{code}\nimport sys, json; print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
-    out = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True, check=True, cwd=cwd, env=env).stdout
     return set(json.loads(out.splitlines()[-1]))
+
+
+def package_imports(path):
+    "The package's own modules that the module at `path` imports (relative or absolute imports, anywhere in it)."
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
+        if isinstance(node, ast.ImportFrom):
+            mod = node.module or ''
+            if node.level: found |= {mod.split('.')[0]} if mod else {a.name for a in node.names}
+            elif mod.startswith('strip_mlp_nb'):
+                rest = mod.split('.')[1:]
+                found |= {rest[0]} if rest else {a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split('.')[1] for a in node.names if a.name.startswith('strip_mlp_nb.')}
+    return found
 
 
 def test_runtime_imports_no_dev_tools():
@@ -14,12 +42,124 @@ def test_runtime_imports_no_dev_tools():
     assert not mods & {'nbdev', 'fastcore', 'execnb', 'ghapi', 'yacs', 'timm', 'torchvision'}, mods
 
 
+@pytest.mark.parametrize('code', ['import strip_mlp_nb', 'import strip_mlp_nb.model',
+                                  'import strip_mlp_nb as s; s.create_model; s.load_checkpoint; s.StripMLPNet'])
+def test_core_imports_are_light(code):
+    heavy = imported_modules(code) & HEAVY
+    assert not heavy, f'`{code}` loads {sorted(heavy)}'
+
+
+def test_heavy_names_load_on_first_use():
+    assert 'captum' in imported_modules('import strip_mlp_nb as s; s.attribute')
+    assert 'matplotlib' in imported_modules('import strip_mlp_nb as s; s.show_footprint')
+
+
+def test_no_module_imports_the_cli():
+    offenders = {p.name for p in MODULES if p.stem != 'cli' and 'cli' in package_imports(p)}
+    assert not offenders, f'these modules import strip_mlp_nb.cli: {sorted(offenders)}'
+
+
+def test_core_imports_only_core():
+    for name in CORE:
+        outside = package_imports(PKG/f'{name}.py') - set(CORE)
+        assert not outside, f'core module {name} imports {sorted(outside)}'
+
+
+def test_module_sizes():
+    big = {p.name: n for p in MODULES if (n := len(p.read_text(encoding='utf-8').splitlines())) > 450}
+    assert not big, f'modules over 450 lines: {big}'
+
+
+def test_imports_flow_one_way():
+    "No import cycles between the package's modules."
+    graph = {p.stem: package_imports(p) & {q.stem for q in MODULES} for p in MODULES}
+    done, active = set(), []
+    def visit(m):
+        if m in active: raise AssertionError(f"import cycle: {' -> '.join(active[active.index(m):] + [m])}")
+        if m in done: return
+        active.append(m)
+        for n in sorted(graph[m]): visit(n)
+        active.pop(); done.add(m)
+    for m in graph: visit(m)
+
+
 def test_public_api():
     import strip_mlp_nb as smlp
     assert smlp.list_models() == ['strip_mlp_tiny_light', 'strip_mlp_tiny', 'strip_mlp_small', 'strip_mlp_base']
-    for name in ('create_model', 'from_official_config', 'load_checkpoint', 'token_footprint', 'save_checkpoint',
-                 'embedded_dataset', 'shipped_model', 'train', 'run_ablations', 'effective_receptive_field', 'attribute'):
-        assert callable(getattr(smlp, name)), name
+    for name in smlp.__all__: assert getattr(smlp, name) is not None, name
+    for name in ('create_model', 'list_models', 'from_official_config', 'load_checkpoint', 'save_checkpoint',
+                 'read_checkpoint', 'token_footprint', 'embedded_dataset', 'shipped_model', 'attribute',
+                 'effective_receptive_field', 'train', 'TrainConfig', 'evaluate', 'run_ablations', 'StripExplorer',
+                 'ERFExplorer', 'AttributionExplorer', 'explore_footprint', 'explore_erf'):
+        assert name in smlp.__all__ and callable(getattr(smlp, name)), name
+    with pytest.raises(AttributeError, match='no attribute'): smlp.no_such_name
     model = smlp.create_model('strip_mlp_tiny_light', num_classes=3, img_size=32)
     assert set(model.default_cfg) >= {'input_size', 'mean', 'std', 'classifier', 'first_conv'}
     assert model.default_cfg['input_size'] == (3, 32, 32)
+
+
+@pytest.fixture(scope='module')
+def wheel(tmp_path_factory):
+    "The package built as a wheel (as `pip wheel .` builds it)."
+    out = tmp_path_factory.mktemp('wheel')
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', str(ROOT), '-w', str(out)],
+                   check=True, capture_output=True, cwd=out)
+    wheels = list(out.glob('strip_mlp_nb-*.whl'))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
+def test_wheel_contents(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for p in MODULES + [PKG/'__init__.py']: assert f'strip_mlp_nb/{p.name}' in names, p.name
+    assets = {str(p.relative_to(ROOT)) for p in (PKG/'assets').rglob('*') if p.is_file()}
+    assert assets and assets <= names, sorted(assets - names)
+    for needed in ('strip_mlp_nb/assets/shipped_model.pt', 'strip_mlp_nb/assets/configs/cpu/embedded.yaml',
+                   'strip_mlp_nb/assets/results/ablations.json', 'strip_mlp_nb/assets/results/analysis_erf.npz'):
+        assert needed in names, needed
+    assert not any(n.startswith(('nbs/', 'tests/', 'data/', 'scripts/')) for n in names)
+    entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('entry_points.txt'))).decode()
+    assert 'strip-mlp = strip_mlp_nb.cli:main' in entry
+
+
+USE_INSTALLED = r'''
+import sys, json, torch, strip_mlp_nb as smlp
+from pathlib import Path
+here = Path(smlp.__file__).resolve().parent
+assert str(here).startswith(sys.argv[1]), (here, sys.argv[1])       # the installed copy, not the checkout
+torch.set_num_threads(1)
+model = smlp.shipped_model()
+test = smlp.embedded_dataset('test')
+acc = smlp.evaluate(model, test)['acc']
+first = torch.stack([test[i][0] for i in range(64)])
+with torch.no_grad(): manual = (model(first).argmax(1) == torch.tensor([test[i][1] for i in range(64)])).float().mean().item()
+print(json.dumps(dict(acc=acc, manual=manual, ablations=len(smlp.shipped_ablations()),
+                      erf=sorted(__import__('strip_mlp_nb.erf', fromlist=['x']).load_erf_comparison())[:1],
+                      configs=__import__('strip_mlp_nb.recipes', fromlist=['x']).list_configs())))
+'''
+
+
+def test_installed_wheel_works_elsewhere(wheel, tmp_path):
+    "Installed outside the checkout and used from another folder: the shipped model, stored results and recipes."
+    site, work = tmp_path/'site', tmp_path/'elsewhere'
+    work.mkdir()
+    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', '--no-deps', '--no-compile', '--target', str(site), str(wheel)],
+                   check=True, capture_output=True)
+    env = {**os.environ, 'PYTHONPATH': str(site), 'MPLBACKEND': 'Agg', 'OMP_NUM_THREADS': '1'}
+    r = subprocess.run([sys.executable, '-c', USE_INSTALLED, str(site)], capture_output=True, text=True, cwd=work, env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    got = json.loads(r.stdout.splitlines()[-1])
+    assert got['acc'] >= 0.9 and got['manual'] >= 0.8, got     # the natural path: images as the dataset gives them
+    assert got['ablations'] > 0 and got['erf'] and 'cpu/embedded' in got['configs'], got
+    cli = [sys.executable, '-m', 'strip_mlp_nb.cli']
+    r = subprocess.run(cli + ['configs'], capture_output=True, text=True, cwd=work, env=env)
+    assert r.returncode == 0 and 'cpu/embedded' in r.stdout, r.stderr[-2000:]
+    r = subprocess.run(cli + ['summary', '--config', 'cpu/embedded'], capture_output=True, text=True, cwd=work, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]                  # a packaged recipe by its name
+    r = subprocess.run(cli + ['demo', '--pretrained', '--out', 'demo', '--no-progress', '--threads', '1'],
+                       capture_output=True, text=True, cwd=work, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (work/'demo'/'report.html').exists() and not list((work/'demo').glob('*.pt')), 'demo --pretrained must not train'
+    r = subprocess.run(cli + ['demo', '--pretrained', 'missing.pt', '--out', 'demo2'], capture_output=True, text=True,
+                       cwd=work, env=env, timeout=120)
+    assert r.returncode == 2 and 'missing.pt' in r.stderr and not (work/'demo2'/'last.pt').exists(), (r.returncode, r.stderr[-2000:])

@@ -1,5 +1,5 @@
 """The committed package, README.md and notebooks are exactly what nbdev's tools make from the notebooks."""
-import json, os, shutil, subprocess, sys
+import ast, json, os, re, shutil, subprocess, sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +54,21 @@ def test_notebooks_are_clean(copy):
                  if '.ipynb_checkpoints' not in p.parts
                  and json.loads(p.read_text(encoding='utf-8')) != json.loads((ROOT/p.relative_to(copy)).read_text(encoding='utf-8')))
     assert not bad, f'notebooks not clean ({", ".join(bad)}): run nbdev_clean'
+
+
+def _runs_alone(src):
+    "True if nbdev would run this code cell on its own (it imports) although it also holds other code."
+    if re.search(r'^\s*#\|\s*(export|exports|exporti|exec_doc)\b', src, re.M) or 'nbdev_export' + '()' in src: return False
+    try: nodes = list(ast.walk(ast.parse('\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('%', '!'))))))
+    except SyntaxError: return False
+    return (any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in nodes)
+            and any(isinstance(n, (ast.Expr, ast.Assign)) for n in nodes))
+
+
+def test_no_cell_mixes_imports_with_code():
+    "nbdev re-runs every cell that imports on its own (docs, README): such cells must hold imports only."
+    bad = [f"{p.name} cell {i}: {''.join(c['source']).splitlines()[0][:60]}"
+           for p in sorted((ROOT/'nbs').glob('*.ipynb'))
+           for i, c in enumerate(json.loads(p.read_text(encoding='utf-8'))['cells'])
+           if c['cell_type'] == 'code' and _runs_alone(''.join(c['source']))]
+    assert not bad, 'cells that mix imports with other code:\n' + '\n'.join(bad)
