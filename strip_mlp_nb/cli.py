@@ -96,7 +96,7 @@ def build_parser()->argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     kw = dict(formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    t = sub.add_parser('train', help='train a model from a config file and/or flags', epilog=_EXAMPLES['train'],
+    t = sub.add_parser('train', help='train a model from a recipe and/or flags', epilog=_EXAMPLES['train'],
                        description="Train a Strip-MLP. Starts from --config (a packaged recipe such as cpu/embedded, "
                        "see `strip-mlp configs`, or a YAML file with sections model, data, train), then applies the flags. Under torchrun it runs one process per GPU (DDP).", **kw)
     t.add_argument('--config', metavar='NAME|FILE', help='a packaged recipe (e.g. cpu/embedded) or a YAML file; '
