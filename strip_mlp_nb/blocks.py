@@ -41,12 +41,13 @@ class StripMixingBlock(nn.Module):
         groups:int|None=None,     # strip-weight groups of the cascade; None: the official rule
         taps:int=3,               # cross-strip taps of the strip layers (official: 3)
         local:bool=True,          # False: no LSMM, the second half of the channels goes to `fuse` as it is (ablation)
+        cascade:bool=True,        # False: CGSMM's row and column steps side by side instead of in cascade (ablation)
     ):
         super().__init__()
         if channels % 2: raise ValueError(f"channels must be even, got {channels}")
         self.channels, self.size = channels, tuple(size)
         self.mlp = nn.Sequential(nn.Conv2d(channels, channels, 1), nn.BatchNorm2d(channels), nn.GELU())
-        self.strip = CascadeGroupStripMixing(channels // 2, size, groups, taps)
+        self.strip = CascadeGroupStripMixing(channels // 2, size, groups, taps, cascade)
         self.local = LocalStripMixing(channels // 2) if local else nn.Identity()
         self.fuse = nn.Conv2d(channels, channels, 1, bias=False)
         self._register_state_dict_hook(_drop_branch_names)
@@ -64,21 +65,22 @@ def norm_act_depthwise(channels:int, kernel:int=3)->nn.Sequential:
 
 def token_mixer(
     kind:str,                 # 'strip' (Strip-MLP), or a reference mixer for ablations: 'global' or 'axial'
-    channels:int, size:tuple, groups:int|None=None, taps:int=3, local:bool=True,
+    channels:int, size:tuple, groups:int|None=None, taps:int=3, local:bool=True, cascade:bool=True,
 )->nn.Module:
     "The token mixer of a block: the Strip Mixing Block, or one of the reference mixers of `00_token_mixers`."
-    if kind == 'strip': return StripMixingBlock(channels, size, groups, taps, local)
+    if kind == 'strip': return StripMixingBlock(channels, size, groups, taps, local, cascade)
     if kind == 'global': return GlobalTokenMixer(channels, size)
     if kind == 'axial': return AxialMixer(channels, size)
     raise ValueError(f"unknown token mixer {kind!r}: use 'strip', 'global' or 'axial'")
 
 class TokenMixing(nn.Module):
     "Depthwise 3x3 pre-activation conv, then the Strip Mixing Block (or a reference mixer, for ablations)."
-    def __init__(self, channels:int, size:tuple, groups:int|None=None, taps:int=3, mixer:str='strip', local:bool=True):
+    def __init__(self, channels:int, size:tuple, groups:int|None=None, taps:int=3, mixer:str='strip', local:bool=True,
+                 cascade:bool=True):
         super().__init__()
         self.channels = channels
         self.dwsc = nn.Sequential(OrderedDict(conv_merge=norm_act_depthwise(channels)))
-        self.smlp_block = token_mixer(mixer, channels, size, groups, taps, local)
+        self.smlp_block = token_mixer(mixer, channels, size, groups, taps, local, cascade)
 
     def forward(self, x:torch.Tensor)->torch.Tensor: return self.smlp_block(self.dwsc(x))  # (N, C, H, W)
 
@@ -143,10 +145,11 @@ class StripMLPBlock(nn.Module):
         taps:int=3,               # cross-strip taps (official: 3)
         mixer:str='strip',        # token mixer: 'strip', or 'global' / 'axial' for ablations
         local:bool=True,          # keep LSMM (official); False for the ablation without it
+        cascade:bool=True,        # CGSMM in cascade (official); False: row and column steps side by side (ablation)
     ):
         super().__init__()
         self.channels, self.size = channels, tuple(size)
-        self.token_mixing = TokenMixing(channels, size, groups, taps, mixer, local)
+        self.token_mixing = TokenMixing(channels, size, groups, taps, mixer, local, cascade)
         self.channel_mixing = ChannelMixing(channels, alpha)
         self.drop_path_token, self.drop_path_channel = DropPath(drop_path), DropPath(drop_path)
 

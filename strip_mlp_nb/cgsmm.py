@@ -27,12 +27,13 @@ class CascadeGroupStripMixing(nn.Module):
         size:tuple,               # (H, W) of the token map; the strip weights are built for it
         groups:int|None=None,     # G strip-weight groups; None: the official rule `strip_groups(2 * channels)`
         taps:int=3,               # adjacent strips heard per step: 3 = cross-strip (official), 1 = none
+        cascade:bool=True,        # True: the column step reads the row step's output (official); False: both read the input
     ):
         super().__init__()
         H, W = size
         groups = groups or strip_groups(2 * channels)
         if channels % groups: raise ValueError(f"channels={channels} must be a multiple of groups={groups}")
-        self.channels, self.size, self.groups = channels, (H, W), groups
+        self.channels, self.size, self.groups, self.cascade = channels, (H, W), groups, cascade
         self.relate_pos_h = RelativePositionTable(channels, H)     # P_h, added before the row step
         self.relate_pos_w = RelativePositionTable(channels, W)     # P_w, added before the column step
         self.proj_h = StripMLPLayer(groups, W, 'row', taps)        # mixes the W tokens of 3 adjacent rows
@@ -55,4 +56,6 @@ class CascadeGroupStripMixing(nn.Module):
         if x.dim() != 4 or x.shape[1] != self.channels or tuple(x.shape[-2:]) != self.size:
             raise ValueError(f"CascadeGroupStripMixing expects (N, {self.channels}, {self.size[0]}, {self.size[1]}), "
                              f"got {tuple(x.shape)}: its strip weights are built for one resolution")
-        return self.column_step(x, self.row_step(x))
+        z = self.row_step(x)
+        if self.cascade: return self.column_step(x, z)          # columns of the row step's output, fused with x
+        return self.column_step(z, x)                            # parallel: columns of x, fused with the row step's output

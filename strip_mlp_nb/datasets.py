@@ -269,11 +269,12 @@ def dataset_stats(name:str)->tuple:
     return own.get(name, (IMAGENET_MEAN, IMAGENET_STD))
 
 def dataset_transform(name:str, split:str, img_size:int, augment:bool=True):
-    "The transform of one split: augmentation for training (if `augment`), resize (and centre crop) otherwise."
+    "The transform of one split: augmentation for training (if `augment`), resize (and, for photos, centre crop) otherwise."
     mean, std = dataset_stats(name)
     if split == 'train' and augment:
         return train_transform(img_size, mean, std, padding=max(4, img_size // 8), flip=name != 'digits')
-    return eval_transform(img_size, mean, std, crop_pct=224 / 256 if img_size > 32 else None)
+    photos = name not in ('embedded', 'digits')                       # the synthetic sets have no border to crop
+    return eval_transform(img_size, mean, std, crop_pct=224 / 256 if img_size > 32 and photos else None)
 
 # %% ../nbs/22_datasets.ipynb #9f4c4996
 def _subset(data, size:int|None, seed:int):

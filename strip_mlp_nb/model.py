@@ -53,6 +53,7 @@ class StripMLPConfig:
     strip_groups: int|None = None    # weight groups G of a strip step, in every stage; None: the official rule per stage
     token_mixer: str = 'strip'       # 'strip' (Strip Mixing Block); 'global' or 'axial' reference mixers for ablations
     local_branch: bool = True        # LSMM in every Strip Mixing Block; False for the ablation without it
+    strip_cascade: bool = True       # CGSMM's column step reads the row step's output; False: side by side (ablation)
     input_mean: tuple|None = None    # per-channel mean: the model normalises its input itself and expects [0, 1] images;
     input_std: tuple|None = None     # None (official): the input is normalised already, by the data pipeline
 
@@ -86,7 +87,8 @@ class StripMLPConfig:
                     in_chans=_int('in_chans', self.in_chans), num_classes=_int('num_classes', self.num_classes, 0),
                     embed_dim=E, depths=tuple(_int('depths', d) for d in self.depths),
                     alpha=_int('alpha', self.alpha), drop_path_rate=float(rate), strip_taps=taps, strip_groups=groups,
-                    token_mixer=self._mixer(), local_branch=bool(self.local_branch), **self._input_norm())
+                    token_mixer=self._mixer(), local_branch=bool(self.local_branch),
+                    strip_cascade=bool(self.strip_cascade), **self._input_norm())
 
     def _input_norm(self)->dict:
         "input_mean and input_std as tuples of in_chans floats (std > 0), or both None."
@@ -148,7 +150,8 @@ def _stage(cfg:StripMLPConfig, k:int)->nn.ModuleList:
     "Stage k (0-based): `depths[k]` Strip-MLP blocks of width E * 2^k, built for the stage's map size."
     return nn.ModuleList(StripMLPBlock(cfg.stage_dims[k], cfg.stage_sizes[k], alpha=cfg.alpha, drop_path=rate,
                                        groups=cfg.strip_groups, taps=cfg.strip_taps, mixer=cfg.token_mixer,
-                                       local=cfg.local_branch) for rate in cfg.drop_path_rates[k])
+                                       local=cfg.local_branch, cascade=cfg.strip_cascade)
+                         for rate in cfg.drop_path_rates[k])
 
 def _run(blocks:nn.ModuleList, x:torch.Tensor)->torch.Tensor:
     "The blocks of one stage, in order."
