@@ -1,12 +1,18 @@
 """strip_mlp_nb: Strip-MLP (Cao et al., ICCV 2023) built step by step in notebooks.
 
-The modules are exported from the notebooks in `nbs/`; this file, the only hand-written one, lists the public API.
-Every name loads its module on first use (PEP 562), so `import strip_mlp_nb` is cheap and pulls in neither
-matplotlib, Captum nor ipywidgets until a name that needs them is used.
+Each module is built, explained and tested in a notebook of the project (strip_mlp_nb/model.py in
+nbs/07_model.ipynb, ...); this file lists the public API, by module, in `_API`. Every name loads its module on first
+use (PEP 562), so `import strip_mlp_nb` is cheap and pulls in neither PyTorch, matplotlib, Captum nor ipywidgets
+until a name that needs them is used.
+
+    import strip_mlp_nb as smlp
+    model = smlp.create_model('strip_mlp_tiny_light', num_classes=10, img_size=32)
+    trained = smlp.shipped_model()                       # takes images in [0, 1]
+    smlp.evaluate(trained, smlp.embedded_dataset('test'))
 """
 __version__ = "0.1.0"
 
-import importlib
+import importlib as _importlib
 
 _API = {   # module -> the public names it gives the top level, in the order of the learning path, then the reference
     'token_mixers': ['GlobalTokenMixer', 'AxialMixer', 'mixer_cost', 'mixer_costs'],
@@ -21,7 +27,8 @@ _API = {   # module -> the public names it gives the top level, in the order of 
     'training': ['TrainConfig', 'train', 'evaluate'],
     'shipped': ['shipped_model'],
     'experiments': ['ABLATION_VARIANTS', 'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations',
-                    'shipped_ablations', 'erf_comparison'],
+                    'shipped_ablations', 'stored_experiments', 'paired_effects',
+                    'format_paired_effects', 'erf_comparison'],
     'analysis': ['MIXERS', 'build_mixer', 'mixer_footprint', 'reach_table', 'format_reach', 'show_reach',
                  'strip_weight_tiles', 'show_strip_weights', 'show_position_tables', 'tap_norms', 'lsmm_path_usage',
                  'show_path_usage', 'hold_path_weights'],
@@ -48,7 +55,7 @@ __all__ = list(_WHERE)
 def __getattr__(name:str):
     "Import the module that defines `name` on first use, and cache the name here."
     if name not in _WHERE: raise AttributeError(f"module 'strip_mlp_nb' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f'.{_WHERE[name]}', __name__), name)
+    value = getattr(_importlib.import_module(f'.{_WHERE[name]}', __name__), name)
     globals()[name] = value
     return value
 

@@ -12,6 +12,7 @@ import torch.distributed as dist
 from .checkpoint import read_checkpoint
 from .model import list_models, model_from_checkpoint, count_params, count_macs, VARIANTS
 from .summary import model_summary, format_summary
+from .embedded import EMBEDDED_CLASSES
 from .datasets import DATA_KEYS, build_datasets
 from .training import TrainConfig, evaluate, dist_info
 from .recipes import config_file, list_configs, load_train_config, train_config_from_dict
@@ -132,7 +133,7 @@ def build_parser()->argparse.ArgumentParser:
                        "config's model, measured on the meta device (instant, no memory).", **kw)
     s.add_argument('models', nargs='*', metavar='MODEL', help=f"variants (default: all): {', '.join(VARIANTS)}")
     s.add_argument('--img-size', type=int, default=224)
-    s.add_argument('--num-classes', type=int, default=1000)
+    s.add_argument('--num-classes', type=int, help="head outputs (default: the recipe's or the dataset's; 1000 for named models)")
     s.add_argument('--config', metavar='NAME|FILE', help="the model of a recipe instead (packaged name or file)")
 
     c = sub.add_parser('configs', help='list the packaged training recipes', epilog=_EXAMPLES['configs'],
@@ -199,7 +200,9 @@ def cmd_summary(args)->int:
     "strip-mlp summary"
     if args.config:
         model_kw, data_kw, _ = load_train_config(args.config)
-        model = build_model({'num_classes': 1000, **model_kw}, device='meta')
+        known = dict(embedded=len(EMBEDDED_CLASSES), digits=10)           # classes of the sets that need no files
+        classes = model_kw.get('num_classes') or args.num_classes or known.get(data_kw.get('dataset'), 1000)
+        model = build_model({**model_kw, 'num_classes': classes}, device='meta')
         c = model.config
         print(f"{args.config}: {model_kw.get('name', 'StripMLPNet')}, E={c.embed_dim}, depths={c.depths}, "
               f"{c.image_size[0]}x{c.image_size[1]}, {c.num_classes} classes: {count_params(model):,} parameters, "
@@ -207,10 +210,11 @@ def cmd_summary(args)->int:
         return 0
     names = args.models or list_models()
     if unknown := [n for n in names if n not in VARIANTS]: raise ValueError(f"unknown model(s) {unknown}; known: {', '.join(VARIANTS)}")
-    rows = model_summary(names, img_size=args.img_size, num_classes=args.num_classes)
-    if (args.img_size, args.num_classes) == (224, 1000): print(format_summary(rows))   # the paper's setting
+    classes = args.num_classes or 1000
+    rows = model_summary(names, img_size=args.img_size, num_classes=classes)
+    if (args.img_size, classes) == (224, 1000): print(format_summary(rows))   # the paper's setting
     else:
-        print(f"{'model':<22}{'params':>12}{'GMACs':>9}   at {args.img_size}x{args.img_size}, {args.num_classes} classes")
+        print(f"{'model':<22}{'params':>12}{'GMACs':>9}   at {args.img_size}x{args.img_size}, {classes} classes")
         for r in rows: print(f"{r['name']:<22}{r['params']:>12,}{r['macs'] / 1e9:>9.3f}")
     return 0
 
@@ -243,7 +247,7 @@ def main(
     "The `strip-mlp` command."
     args = build_parser().parse_args(argv)
     try: return _COMMANDS[args.command](args)
-    except (ValueError, FileNotFoundError) as e:                      # CheckpointError is a ValueError
+    except (ValueError, FileNotFoundError, ImportError) as e:         # CheckpointError is a ValueError; ImportError: an optional package
         print(f"strip-mlp {args.command}: error: {e}", file=sys.stderr)
         return 2
 

@@ -25,8 +25,9 @@ from .erf import effective_receptive_field
 
 # %% auto #0
 __all__ = ['ABLATION_VARIANTS', 'ABLATION_RECIPES', 'ABLATION_RESULTS', 'ablation_config', 'variant_params', 'class_accuracy',
-           'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations', 'shipped_ablations',
-           'class_table', 'plot_class_table', 'reference_model', 'erf_comparison', 'main']
+           'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations', 't_quantile', 'paired_effects',
+           'format_paired_effects', 'stored_experiments', 'shipped_ablations', 'class_table', 'plot_class_table',
+           'reference_model', 'erf_comparison', 'main']
 
 # %% ../nbs/11_experiments.ipynb #ccf0585c
 ABLATION_VARIANTS = {   # variant name: changes to the recipe's model section
@@ -36,6 +37,7 @@ ABLATION_VARIANTS = {   # variant name: changes to the recipe's model section
     'no cross-strip': dict(strip_taps=1),
     'no channel groups': dict(strip_groups=1),
     'no LSMM': dict(local_branch=False),
+    'parallel steps': dict(strip_cascade=False),               # CGSMM's row and column steps side by side
 }
 
 def _recipe(dataset:str, epochs:int)->dict:
@@ -52,6 +54,7 @@ def ablation_config(
     seed:int=0,                 # the training seed: initial weights, data order, augmentation
     epochs:int|None=None,       # None: the recipe's
     train_size:int|None=None,   # None: every training image; else a fixed random subset (quick checks)
+    img_size:int=32,            # input side: 32 (token maps 8, 4, 2, 1) or 64 (16, 8, 4, 2); the images are resized
 )->dict:                        # a config with sections model, data, train, as `strip-mlp train --config` reads
     "The recipe of one ablation run."
     if variant not in ABLATION_VARIANTS:
@@ -61,6 +64,7 @@ def ablation_config(
     r = copy.deepcopy(ABLATION_RECIPES[dataset])
     r['model'].update(ABLATION_VARIANTS[variant])
     r['train']['seed'] = int(seed)
+    r['model']['img_size'] = int(img_size)
     if epochs is not None: r['train']['epochs'] = int(epochs)
     if train_size is not None: r['data']['train_size'] = int(train_size)
     train_config_from_dict(r, f'ablation {variant!r} on {dataset}')    # every key and value checked here
@@ -69,11 +73,12 @@ def ablation_config(
 # %% ../nbs/11_experiments.ipynb #076f464a
 def variant_params(
     num_classes:int=10,         # the head's outputs
+    img_size:int=32,            # input side
 )->dict:                        # {variant: parameters}
     "Parameters of every ablation variant's model."
     out = {}
     for name in ABLATION_VARIANTS:
-        model_kw = {**ablation_config(name)['model'], 'num_classes': num_classes}
+        model_kw = {**ablation_config(name, img_size=img_size)['model'], 'num_classes': num_classes}
         out[name] = count_params(build_model(model_kw, device='meta'))
     return out
 
@@ -85,7 +90,13 @@ def _read_results(path:Path)->list[dict]:
     except json.JSONDecodeError as e: raise ValueError(f"{path} is not a results file (invalid JSON: {e})") from None
     if not isinstance(rows, list) or not all(isinstance(r, dict) and {'variant', 'dataset', 'seed', 'acc'} <= set(r) for r in rows):
         raise ValueError(f"{path} is not a results file: expected a list of runs with variant, dataset, seed and acc")
-    return rows
+    return [_complete(r) for r in rows]
+
+def _complete(row:dict)->dict:
+    "A run with the fields every run has now (older files lack them: they hold 32x32, last-epoch runs)."
+    return {'img_size': 32, 'selected_on': 'last epoch', **row, 'test_acc': row['acc']}
+
+def _key(row:dict)->tuple: return row['variant'], row['dataset'], row['img_size'], row['seed']
 
 def _write_results(rows:list[dict], path:Path):
     "Write `rows` to `path` atomically (a temporary file, then a rename)."
@@ -106,101 +117,165 @@ def run_ablations(
     datasets:tuple=('embedded', 'digits'),
     seeds:tuple=(0, 1, 2),
     variants:tuple|None=None,   # None: every variant of ABLATION_VARIANTS
+    img_sizes:tuple=(32,),      # input sides
     epochs:int|None=None,       # None: each recipe's
     train_size:int|None=None,   # None: the whole training split
     progress:bool=True,         # a line per run (and training's bars)
-)->list[dict]:                  # every finished run: variant, dataset, seed, params, acc, best_acc, epochs, seconds
+    reuse:list|None=None,       # finished runs from elsewhere (e.g. `stored_experiments()`): kept, not trained again
+)->list[dict]:                  # every finished run: variant, dataset, img_size, seed, params, test_acc, selected_on, ...
     "Train the ablation grid seed by seed; resumable, results appended to out_dir/results.json."
     out = Path(out_dir)
     results_path = out / 'results.json'
     rows = _read_results(results_path)
-    done = {(r['variant'], r['dataset'], r['seed']) for r in rows}
+    done = {_key(r) for r in rows}
+    rows += [r for r in map(_complete, reuse or []) if _key(r) not in done]
+    done = {_key(r) for r in rows}
     for v in variants or ABLATION_VARIANTS:                           # check every name before training anything
         for d in datasets: ablation_config(v, d)
-    grid = [(v, d, s) for s in seeds for d in datasets for v in variants or ABLATION_VARIANTS]
+    grid = [(v, d, size, s) for s in seeds for size in img_sizes for d in datasets for v in variants or ABLATION_VARIANTS]
     todo = [g for g in grid if g not in done]
     with tqdm(total=len(grid), initial=len(grid) - len(todo), desc='runs', disable=not progress) as bar:
-        for variant, dataset, seed in todo:
-            cfg = ablation_config(variant, dataset, seed, epochs, train_size)
+        for variant, dataset, size, seed in todo:
+            cfg = ablation_config(variant, dataset, seed, epochs, train_size, size)
             model_kw, data_kw, config = train_config_from_dict(cfg)
-            run_dir = out / dataset / variant.replace(' ', '_') / f'seed{seed}'
+            run_dir = out / f'{dataset}{size}' / variant.replace(' ', '_') / f'seed{seed}'
             t0 = time.perf_counter()
             model, history, (_, val_data) = run_training(model_kw, data_kw, config, run_dir, resume='auto', progress=False)
-            row = dict(variant=variant, dataset=dataset, seed=seed, params=count_params(model),
+            row = dict(variant=variant, dataset=dataset, img_size=size, seed=seed, params=count_params(model),
                        acc=history[-1]['val_acc'], best_acc=max(h['val_acc'] for h in history),
                        epochs=len(history), seconds=round(sum(h['time'] for h in history), 1),
                        classes=list(val_data.classes), class_acc=class_accuracy(model, val_data))
+            row = _complete({**row, 'selected_on': 'last epoch'})
             rows.append(row)
             _write_results(rows, results_path)
             bar.update()
-            if progress: tqdm.write(f"seed {seed} {dataset:>8} {variant:<18} acc {row['acc']:.2%} "
+            if progress: tqdm.write(f"seed {seed} {dataset:>8} {size}px {variant:<18} acc {row['acc']:.2%} "
                                     f"({row['epochs']} epochs, {time.perf_counter() - t0:.0f}s)")
     return rows
 
 # %% ../nbs/11_experiments.ipynb #4cefedd6
+def _groups(rows:list[dict])->list[tuple]:
+    "The (dataset, img_size) pairs of `rows`, in order of appearance."
+    return list(dict.fromkeys((r['dataset'], r.get('img_size', 32)) for r in rows))
+
+def _runs(rows:list[dict], dataset:str, size:int, variant:str)->dict:
+    "{seed: final test accuracy} of one variant's runs."
+    return {r['seed']: r['acc'] for r in rows if (r['dataset'], r.get('img_size', 32), r['variant']) == (dataset, size, variant)}
+
 def ablation_table(
-    rows:list[dict],            # runs from `run_ablations` (or results.json)
+    rows:list[dict],            # runs from `run_ablations` (or `stored_experiments()`)
     reference:str='Strip-MLP',  # the variant the `delta` column compares with
-)->list[dict]:                  # one row per (dataset, variant): params, n, mean, std, min, max, delta
-    "Mean and spread of the final test accuracy over seeds, per dataset and variant."
+)->list[dict]:                  # one row per (dataset, img_size, variant): params, n, mean, std, min, max, delta
+    "Mean and spread of the final test accuracy over seeds, per dataset, input size and variant."
     order = list(ABLATION_VARIANTS) + sorted({r['variant'] for r in rows} - set(ABLATION_VARIANTS))
     table = []
-    for dataset in dict.fromkeys(r['dataset'] for r in rows):
-        ref = [r['acc'] for r in rows if r['dataset'] == dataset and r['variant'] == reference]
+    for dataset, size in _groups(rows):
+        ref = list(_runs(rows, dataset, size, reference).values())
         for variant in order:
-            accs = np.array([r['acc'] for r in rows if r['dataset'] == dataset and r['variant'] == variant])
+            accs = np.array(list(_runs(rows, dataset, size, variant).values()))
             if not len(accs): continue
-            params = next(r['params'] for r in rows if r['dataset'] == dataset and r['variant'] == variant)
-            table.append(dict(dataset=dataset, variant=variant, params=params, n=len(accs), mean=accs.mean(),
+            params = next(r['params'] for r in rows if (r['dataset'], r.get('img_size', 32), r['variant']) == (dataset, size, variant))
+            table.append(dict(dataset=dataset, img_size=size, variant=variant, params=params, n=len(accs), mean=accs.mean(),
                               std=accs.std(ddof=1) if len(accs) > 1 else 0.0, min=accs.min(), max=accs.max(),
                               delta=accs.mean() - np.mean(ref) if ref else math.nan))
     return table
 
 def format_ablation_table(table:list[dict])->str:
     "A Markdown table of `ablation_table`'s rows, accuracies in %."
-    lines = ['| dataset | variant | params | seeds | accuracy, mean ± sd | min - max | vs Strip-MLP |', '|---|---|---|---|---|---|---|']
+    lines = ['| dataset | size | variant | params | seeds | accuracy, mean ± sd | min - max | vs Strip-MLP |',
+             '|---|---|---|---|---|---|---|---|']
     for t in table:
         delta = '' if t['variant'] == 'Strip-MLP' or math.isnan(t['delta']) else f"{100 * t['delta']:+.2f}"
-        lines.append(f"| {t['dataset']} | {t['variant']} | {t['params'] / 1e6:.2f} M | {t['n']} | "
+        lines.append(f"| {t['dataset']} | {t['img_size']} | {t['variant']} | {t['params'] / 1e6:.2f} M | {t['n']} | "
                      f"{100 * t['mean']:.2f} ± {100 * t['std']:.2f} | {100 * t['min']:.2f} - {100 * t['max']:.2f} | {delta} |")
     return '\n'.join(lines)
 
 # %% ../nbs/11_experiments.ipynb #f21af76e
 def plot_ablations(
-    rows:list[dict],            # runs from `run_ablations` (or results.json)
+    rows:list[dict],            # runs from `run_ablations` (or `stored_experiments()`)
     reference:str='Strip-MLP',  # the variant drawn as the dashed line
 )->plt.Figure:
-    "Final test accuracy of every run, per dataset and variant: seeds as dots, the mean as a bar."
+    "Final test accuracy of every run, per dataset, input size and variant: seeds as dots, mean ± sd as a bar."
     table = ablation_table(rows, reference)
-    datasets = list(dict.fromkeys(t['dataset'] for t in table))
-    fig, axes = plt.subplots(1, len(datasets), figsize=(4.6 * len(datasets), 0.45 * len(ABLATION_VARIANTS) + 1.4), squeeze=False)
-    for ax, dataset in zip(axes[0], datasets):
-        rows_d = [t for t in table if t['dataset'] == dataset]
+    groups = _groups(rows)
+    fig, axes = plt.subplots(1, len(groups), figsize=(4.6 * len(groups), 0.45 * len(ABLATION_VARIANTS) + 1.4), squeeze=False)
+    for ax, (dataset, size) in zip(axes[0], groups):
+        rows_d = [t for t in table if (t['dataset'], t['img_size']) == (dataset, size)]
         names = [t['variant'] for t in rows_d]
         y = np.arange(len(names))[::-1]
-        means = np.array([100 * t['mean'] for t in rows_d])
-        colours = ['#1f77b4' if n == reference else '#ff7f0e' if 'MLP' in n else '#7f7f7f' for n in names]
-        lo = min(100 * t['min'] for t in rows_d)
-        ax.barh(y, means - (lo - 2), left=lo - 2, color=colours, alpha=0.35, height=0.6)
-        for yi, name in zip(y, names):
-            accs = [100 * r['acc'] for r in rows if r['dataset'] == dataset and r['variant'] == name]
-            ax.plot(accs, [yi] * len(accs), 'o', color='k', ms=4)
+        for yi, t in zip(y, rows_d):
+            colour = '#1f77b4' if t['variant'] == reference else '#ff7f0e' if 'MLP' in t['variant'] else '#7f7f7f'
+            ax.errorbar(100 * t['mean'], yi, xerr=100 * t['std'], fmt='|', color=colour, ms=14, mew=2, capsize=3)
+            accs = 100 * np.array(list(_runs(rows, dataset, size, t['variant']).values()))
+            ax.plot(accs, [yi] * len(accs), 'o', color='k', ms=3.5, alpha=0.7)
         ref = [t for t in rows_d if t['variant'] == reference]
         if ref: ax.axvline(100 * ref[0]['mean'], ls='--', color='#1f77b4', lw=1)
         ax.set_yticks(y, [f"{n}\n{t['params'] / 1e6:.2f} M" for n, t in zip(names, rows_d)], fontsize=8)
         ax.set_xlabel('test accuracy after the last epoch (%)')
-        ax.set_title(f"{dataset} ({rows_d[0]['n']} seeds)")
+        ax.set_title(f"{dataset}, {size}x{size} ({max(t['n'] for t in rows_d)} seeds)")
         ax.grid(axis='x', alpha=0.3)
     fig.tight_layout()
     return fig
 
+# %% ../nbs/11_experiments.ipynb #39ac0a6e
+_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+_T80 = (1.376, 1.061, 0.978, 0.941, 0.920, 0.906, 0.896, 0.889, 0.883, 0.879, 0.876, 0.873, 0.870, 0.868, 0.866,
+        0.865, 0.863, 0.862, 0.861, 0.860, 0.859, 0.858, 0.858, 0.857, 0.856, 0.856, 0.855, 0.855, 0.854, 0.854)
+
+def t_quantile(
+    df:int,                     # degrees of freedom, >= 1
+    q:float=0.975,              # 0.975 (two-sided 95% intervals) or 0.80 (80% power)
+)->float:
+    "Student's t quantile, tabulated for 1 to 30 degrees of freedom; the normal quantile beyond."
+    if q not in (0.975, 0.80): raise ValueError(f"q must be 0.975 or 0.80, got {q}")
+    if df < 1: raise ValueError(f"df must be >= 1, got {df}")
+    table, normal = (_T975, 1.960) if q == 0.975 else (_T80, 0.842)
+    return table[df - 1] if df <= 30 else normal
+
+def paired_effects(
+    rows:list[dict],            # runs from `run_ablations` (or `stored_experiments()`)
+    dataset:str='embedded',
+    img_size:int=32,
+    reference:str='Strip-MLP',
+)->list[dict]:                  # per variant: n, effect, low, high (95% interval), sd, detectable (fractions of 1)
+    "Each variant's accuracy minus the reference's, paired by seed: the mean, its 95% interval, the smallest detectable effect."
+    ref, out = _runs(rows, dataset, img_size, reference), []
+    for variant in dict.fromkeys([*ABLATION_VARIANTS, *(r['variant'] for r in rows)]):
+        runs = _runs(rows, dataset, img_size, variant)
+        seeds = sorted(set(runs) & set(ref))
+        if variant == reference or len(seeds) < 2: continue
+        d = np.array([runs[s] - ref[s] for s in seeds])                  # (n,): paired differences
+        n, sd = len(d), d.std(ddof=1)
+        half = t_quantile(n - 1) * sd / math.sqrt(n)
+        out.append(dict(dataset=dataset, img_size=img_size, variant=variant, n=n, effect=d.mean(), low=d.mean() - half,
+                        high=d.mean() + half, sd=sd, detectable=(t_quantile(n - 1) + t_quantile(n - 1, 0.80)) * sd / math.sqrt(n)))
+    return out
+
+def _verdict(e:dict)->str:
+    if e['high'] < 0: return 'lower'
+    if e['low'] > 0: return 'higher'
+    return f"not told apart from 0 (this design detects {100 * e['detectable']:.1f} points)"
+
+def format_paired_effects(effects:list[dict])->str:
+    "A Markdown table of `paired_effects`, in points."
+    lines = ['| size | variant | seeds | effect (points) | 95% interval | smallest detectable | verdict |', '|---|---|---|---|---|---|---|']
+    for e in effects:
+        lines.append(f"| {e['img_size']} | {e['variant']} | {e['n']} | {100 * e['effect']:+.2f} | "
+                     f"{100 * e['low']:+.2f} to {100 * e['high']:+.2f} | {100 * e['detectable']:.2f} | {_verdict(e)} |")
+    return '\n'.join(lines)
+
 # %% ../nbs/11_experiments.ipynb #8932a967
 ABLATION_RESULTS = asset_path('results', 'ablations.json')
 
-def shipped_ablations()->list[dict]:
-    "The runs of the full ablation grid shipped inside the package (`ABLATION_RESULTS`)."
+def stored_experiments()->list[dict]:
+    "Every run of the experiment grid shipped inside the package: variant, dataset, img_size, seed, test_acc, selected_on, ..."
     if not ABLATION_RESULTS.exists(): raise FileNotFoundError(f"{ABLATION_RESULTS} is missing: run `python -m strip_mlp_nb.experiments`")
     return _read_results(ABLATION_RESULTS)
+
+def shipped_ablations()->list[dict]:
+    "The stored runs (the earlier name of `stored_experiments`)."
+    return stored_experiments()
 
 # %% ../nbs/11_experiments.ipynb #4eb0a744
 def class_table(
@@ -288,6 +363,8 @@ def main(argv:list|None=None)->int:
     p.add_argument('--out', default='outputs/ablations', help='run folders and results.json (default: outputs/ablations)')
     p.add_argument('--datasets', nargs='+', default=list(ABLATION_RECIPES), choices=list(ABLATION_RECIPES))
     p.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
+    p.add_argument('--img-sizes', nargs='+', type=int, default=[32], choices=[32, 64], help='input sides (default: 32)')
+    p.add_argument('--reuse-stored', action='store_true', help='count the runs stored in the package as done (and keep them)')
     p.add_argument('--variants', nargs='+', choices=list(ABLATION_VARIANTS), metavar='VARIANT',
                    help=f"default: all of {', '.join(repr(v) for v in ABLATION_VARIANTS)}")
     p.add_argument('--epochs', type=int, help="default: each recipe's (embedded 12, digits 15)")
@@ -296,10 +373,13 @@ def main(argv:list|None=None)->int:
                    'the file shipped_ablations() reads)')
     p.add_argument('--plot', metavar='FILE', help='save the picture there (e.g. ablations.png)')
     a = p.parse_args(argv)
-    rows = run_ablations(a.out, tuple(a.datasets), tuple(a.seeds), tuple(a.variants) if a.variants else None, a.epochs, a.train_size)
+    rows = run_ablations(a.out, tuple(a.datasets), tuple(a.seeds), tuple(a.variants) if a.variants else None, tuple(a.img_sizes),
+                         a.epochs, a.train_size, reuse=stored_experiments() if a.reuse_stored else None)
     if a.copy_to: _write_results(rows, Path(a.copy_to))
     if a.plot: plot_ablations(rows).savefig(a.plot, dpi=120, bbox_inches='tight')
     print(format_ablation_table(ablation_table(rows)))
+    for dataset, size in _groups(rows):
+        if effects := paired_effects(rows, dataset, size): print(f'\n{dataset}, {size}x{size}:\n' + format_paired_effects(effects))
     return 0
 
 if __name__ == '__main__' and '__file__' in globals(): raise SystemExit(main())   # not when a notebook runs this cell

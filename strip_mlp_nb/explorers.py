@@ -64,7 +64,7 @@ def _module_and_input(kind, size, channels, groups, taps, depth, stage, image)->
     return module, stage_inputs(_shipped(), _images()[0][image:image + 1])[stage], size, module.channels
 
 def explore_footprint(
-    kind:str='CGSMM',           # a key of MIXERS, or TRAINED
+    kind:str='CGSMM',           # a key of MIXERS, or TRAINED (also spelled 'trained') for a stage of the shipped model
     token:tuple=(4, 4),         # (row, col) of the output token
     size:tuple=(9, 9),          # (H, W) of the token map (TRAINED: fixed by the stage)
     *,
@@ -79,6 +79,7 @@ def explore_footprint(
 )->dict:                        # footprint ((H, W) or None), module, size, ok, status (HTML)
     "Footprint and status line for one setting of the strip-mixing explorer; never raises."
     r, c = token
+    if kind == 'trained': kind = TRAINED                                # as `explore_erf(model='trained')` spells it
     fail = lambda why, module=None: dict(footprint=None, module=module, size=tuple(size), ok=False,
                                          status=f"token ({r}, {c}): {html.escape(why)}")
     if kind != TRAINED and (why := mixer_problem(kind, tuple(size), channels, groups=groups, taps=taps, depth=depth)):

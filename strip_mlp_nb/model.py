@@ -167,7 +167,8 @@ def _check_images(x:torch.Tensor, cfg:StripMLPConfig):
                          f"shape {tuple(x.shape)}; for one image use x.unsqueeze(0)")
     if not x.is_floating_point():
         raise TypeError(f"StripMLPNet expects floating-point images, got dtype {x.dtype}; convert with x.float() "
-                        f"and scale to [0, 1] (then normalise with the model's default_cfg mean and std)")
+                        f"and scale to [0, 1], then normalise with the model's default_cfg mean and std (a model with "
+                        f"input_mean/input_std normalises by itself: its default_cfg says mean 0, std 1)")
     if x.shape[1] != C:
         raise ValueError(f"StripMLPNet expects {C} input channels, (N, {C}, {H}, {W}), got {x.shape[1]} "
                          f"(shape {tuple(x.shape)})")
@@ -181,9 +182,11 @@ def _normalize_input(x:torch.Tensor, mean:torch.Tensor, std:torch.Tensor)->torch
     if not (torch.jit.is_scripting() or torch.compiler.is_compiling()):
         lo, hi = x.min().item(), x.max().item()
         if lo < -1e-3 or hi > 1 + 1e-3:
-            raise ValueError(f"this StripMLPNet normalises its input itself (input_mean={tuple(mean.flatten().tolist())}) "
-                             f"and expects images in [0, 1]; got values in [{lo:.3g}, {hi:.3g}]. Pass the images as "
-                             f"they are (not normalised), or use a model without input_mean/input_std")
+            means = ', '.join(f'{m:.4g}' for m in mean.flatten().tolist())
+            raise ValueError(f"this StripMLPNet normalises its input itself (input_mean=({means})) and expects images "
+                             f"in [0, 1]; got values in [{lo:.3g}, {hi:.3g}]. Pass the images as they are (not normalised), "
+                             f"or use the model without its own normalisation (for the shipped model: "
+                             f"shipped_model(normalize=False))")
     return (x - mean) / std
 
 # %% ../nbs/07_model.ipynb #be704fb7
