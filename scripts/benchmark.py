@@ -53,6 +53,8 @@ def parse_args(argv=None):
     p.add_argument('--compile-backend', default='inductor', help='torch.compile backend (default: %(default)s)')
     p.add_argument('--seed', type=int, default=0, help='seed for weights, inputs and labels (default: %(default)s)')
     p.add_argument('--json', type=Path, metavar='PATH', help='also write the results as JSON to PATH')
+    p.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
+                   help='progress bars and lines on stderr (default: only when stderr is a terminal)')
     a = p.parse_args(argv)
     try: a.settings = [tuple(int(v) for v in s.split(':')) for s in a.settings.split(',')]
     except ValueError: p.error(f'--settings must look like 32:64,224:8, got {a.settings!r}')
@@ -137,7 +139,8 @@ def time_interleaved(cands, phase, args, device, desc):
     steps = {n: make_step(m, x, y, phase, amp_ctx) for n, (m, x, y) in cands.items()}
     res = {n: dict(times=[], first_s=None, error=None) for n in cands}
     warmup, total = args.warmup, (args.warmup + args.repeats) * len(cands)
-    bar, done = (tqdm(total=total, desc=desc, file=sys.stderr, leave=False) if tqdm else None), 0
+    show = sys.stderr.isatty() if args.progress is None else args.progress   # no bars written into logs
+    bar, done = (tqdm(total=total, desc=desc, file=sys.stderr, leave=False) if tqdm and show else None), 0
     for i in range(warmup + args.repeats):
         for n, (reset, run) in steps.items():
             if res[n]['error']: continue
@@ -152,7 +155,7 @@ def time_interleaved(cands, phase, args, device, desc):
             if i >= warmup: res[n]['times'].append(dt)
             done += 1
             if bar: bar.update(); bar.set_postfix_str(f'{n} {dt:.3f}s')
-            else: print(f'{desc} [{done}/{total}] {n} {dt:.3f}s', file=sys.stderr, flush=True)
+            elif show: print(f'{desc} [{done}/{total}] {n} {dt:.3f}s', file=sys.stderr, flush=True)
     if bar: bar.close()
     return res
 
