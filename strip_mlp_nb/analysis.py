@@ -23,8 +23,8 @@ from .embedded import embedded_dataset, EMBEDDED_MEAN, EMBEDDED_STD
 __all__ = ['MIXERS', 'default_groups', 'mixer_problem', 'build_mixer', 'hold_path_weights', 'mixer_footprint', 'heard',
            'footprint_extent', 'strip_weight_tiles', 'stage_module', 'stage_inputs', 'embedded_test_images',
            'random_like', 'reach_module', 'token_reach', 'reach_table', 'format_reach', 'show_reach',
-           'show_strip_weights', 'tap_norms', 'show_position_tables', 'lsmm_path_usage', 'show_path_usage',
-           'path_usage_by_stage']
+           'show_strip_weights', 'strip_weight_stats', 'tap_norms', 'show_position_tables', 'lsmm_path_usage',
+           'show_path_usage', 'path_usage_by_stage']
 
 # %% ../nbs/12_analysis.ipynb #16dc2946
 MIXERS = {
@@ -278,46 +278,65 @@ def format_reach(rows:list[dict], max_depth:int=3)->str:
 def show_reach(
     tables:dict,                # title -> `reach_table` rows
 )->plt.Figure:
-    "Fraction of the map heard by the central token, per stage size: one panel per table, one line per kind and level."
-    fig, axs = plt.subplots(1, len(tables), figsize=(4.6 * len(tables), 3.4), squeeze=False, layout='constrained')
-    styles = {'layer': ':', 'mixer': '--', 'block': '-'}
-    colours = {'global': 'C0', 'axial': 'C1', 'strip': 'C3'}
-    for ax, (title, rows) in zip(axs[0], tables.items()):
+    "Fraction of the map heard by the central token per stage size: a row of panels per table, one per level, one line per kind."
+    levels = list(dict.fromkeys(r['level'] for rows in tables.values() for r in rows))
+    fig, axs = plt.subplots(len(tables), len(levels), figsize=(3.4 * len(levels), 2.9 * len(tables)), squeeze=False,
+                            sharey=True, layout='constrained')
+    style = {'global': ('C0', 'o', '-', -0.12), 'axial': ('C1', 's', '--', 0.), 'strip': ('C3', '^', ':', 0.12)}
+    for row, (title, rows) in zip(axs, tables.items()):
         sizes = list(dict.fromkeys(r['size'] for r in rows))
-        for kind in dict.fromkeys(r['kind'] for r in rows):
-            for level in dict.fromkeys(r['level'] for r in rows):
+        for ax, level in zip(row, levels):
+            for kind in dict.fromkeys(r['kind'] for r in rows):                      # shifted sideways: equal values stay visible
+                colour, marker, ls, dx = style.get(kind, ('k', 'o', '-', 0.))
                 sel = [r for r in rows if (r['kind'], r['level']) == (kind, level)]
-                ax.plot([sizes.index(r['size']) for r in sel], [100 * r['fraction'] for r in sel], styles.get(level, '-'),
-                        marker='o', color=colours.get(kind), label=f'{kind} {level}', alpha=.85)
-        ax.set_xticks(range(len(sizes)), [f'{s}x{s}' for s in sizes]); ax.set_ylim(0, 105)
-        ax.set(title=title, xlabel='stage map', ylabel='% of the map heard by one token'); ax.grid(alpha=.3)
-    axs[0, -1].legend(fontsize=7, ncols=3, loc='lower right')
+                ax.plot([sizes.index(r['size']) + dx for r in sel], [100 * r['fraction'] for r in sel], ls, marker=marker,
+                        color=colour, label=kind, ms=6, mfc='none' if kind == 'strip' else colour)
+            ax.set_xticks(range(len(sizes)), [f'{s}x{s}' for s in sizes]); ax.set_ylim(0, 108); ax.grid(alpha=.3)
+            ax.set_title(f'{title}: one {level}', fontsize=9); ax.set_xlabel('stage map', fontsize=8)
+        row[0].set_ylabel('% of the map heard\nby the central token', fontsize=8)
+    fig.legend(*axs[0, 0].get_legend_handles_labels(), loc='outside upper center', ncols=3, fontsize=8)
     plt.close(fig)
     return fig
 
 # %% ../nbs/12_analysis.ipynb #297c4ff1
 def show_strip_weights(
-    layer:StripMLPLayer,        # a row or column strip layer
+    layer,                      # a row or column strip layer, or its tiles (G, taps, L, L) from `strip_weight_tiles`
     groups:int|None=4,          # show the first this many groups; None: all
     title:str='',               # figure title
     *,
     panel:float=1.5,            # tile size in inches
+    lim:float|None=None,        # colour scale -lim..lim; None: the largest |weight| shown
 )->plt.Figure:
     "Tiles of a strip layer's matrices: one row per channel group, one column per tap, on a shared colour scale."
-    tiles = strip_weight_tiles(layer)                                    # (G, taps, L, L)
-    G = len(tiles) if groups is None else min(groups, len(tiles))
-    lim = float(tiles[:G].abs().max()) or 1.
-    fig, axs = plt.subplots(G, layer.taps, figsize=(panel * layer.taps + .8, panel * G + .4), squeeze=False, layout='constrained')
+    tiles = layer if isinstance(layer, torch.Tensor) else strip_weight_tiles(layer)   # (G, taps, L, L)
+    G, taps, L = min(groups or len(tiles), len(tiles)), tiles.shape[1], tiles.shape[-1]
+    lim = lim or float(tiles[:G].abs().max()) or 1.
+    fig, axs = plt.subplots(G, taps, figsize=(panel * taps + .9, panel * G + .6), squeeze=False, layout='constrained')
     for g in range(G):
-        for t in range(layer.taps):
+        for t in range(taps):
             im = axs[g, t].imshow(tiles[g, t].numpy(), cmap='RdBu_r', vmin=-lim, vmax=lim, interpolation='nearest')
-            axs[g, t].set_xticks([]); axs[g, t].set_yticks([])
-            if g == 0: axs[g, t].set_title(f"tap {t - layer.taps // 2:+d}", fontsize=9)
-            if t == 0: axs[g, t].set_ylabel(f"group {g}", fontsize=9)
-    fig.colorbar(im, ax=axs, shrink=.6)
-    fig.suptitle(title or f"{layer.axis} strip layer: {layer.length}x{layer.length} per group and tap", fontsize=10)
+            axs[g, t].set_xticks([0, L - 1]); axs[g, t].set_yticks([0, L - 1]); axs[g, t].tick_params(labelsize=7)
+            if g == 0: axs[g, t].set_title(f"tap {t - taps // 2:+d}", fontsize=9)
+            if t == 0: axs[g, t].set_ylabel(f"group {g}\noutput token", fontsize=8)
+            if g == G - 1: axs[g, t].set_xlabel("input token", fontsize=8)
+    fig.colorbar(im, ax=axs, shrink=.6, label='weight')
+    axis = getattr(layer, 'axis', '')
+    fig.suptitle(title or f"{axis} strip layer: {L}x{L} per group and tap", fontsize=10)
     plt.close(fig)
     return fig
+
+# %% ../nbs/12_analysis.ipynb #e90e4189
+def strip_weight_stats(
+    layer,                      # a strip layer, or its tiles (G, taps, L, L)
+)->dict:                        # neighbour_corr, own_token_ratio (both nan for strips of length 1)
+    "Two structure measures of a strip layer's matrices: neighbour correlation along the strip and own-token ratio."
+    w = layer if isinstance(layer, torch.Tensor) else strip_weight_tiles(layer)   # (G, taps, L, L)
+    L = w.shape[-1]
+    if L < 2: return dict(neighbour_corr=float('nan'), own_token_ratio=float('nan'))
+    pairs = torch.stack([w[..., :-1].flatten(), w[..., 1:].flatten()])            # (2, G * taps * L * (L - 1))
+    own = w[:, w.shape[1] // 2].abs()                                              # (G, L, L): the own-strip tap
+    eye = torch.eye(L, dtype=torch.bool)
+    return dict(neighbour_corr=torch.corrcoef(pairs)[0, 1].item(), own_token_ratio=(own[:, eye].mean() / own[:, ~eye].mean()).item())
 
 # %% ../nbs/12_analysis.ipynb #168255c7
 def tap_norms(
@@ -336,22 +355,25 @@ def show_position_tables(
     cgsmm:CascadeGroupStripMixing, # its relate_pos_h and relate_pos_w are drawn
     title:str='',
     channel:int|None=None,      # the channel whose added (H, W) map is drawn; None: the one with the largest table norm
+    lim:float|None=None,        # colour scale -lim..lim of all three panels; None: each panel's largest |value|
 )->plt.Figure:
     "The two relative position tables of a cascade (offset x channel) and the map one channel adds."
     H, W = cgsmm.size
     tables = {'P_h (before the row step)': cgsmm.relate_pos_h, 'P_w (before the column step)': cgsmm.relate_pos_w}
     if channel is None: channel = int(cgsmm.relate_pos_h.embeddings_table.detach().norm(dim=0).argmax())
-    fig, axs = plt.subplots(1, 3, figsize=(11, 3), layout='constrained', width_ratios=[1.6, 1.6, 1])
+    fig, axs = plt.subplots(1, 3, figsize=(11.5, 3.2), layout='constrained', width_ratios=[1.6, 1.6, 1])
     for ax, (name, t) in zip(axs, tables.items()):
         e = t.embeddings_table.detach()                                  # (2L+1, C)
-        lim = float(e.abs().max()) or 1.
-        im = ax.imshow(e.T.numpy(), cmap='RdBu_r', vmin=-lim, vmax=lim, aspect='auto', interpolation='nearest',
+        v = lim or float(e.abs().max()) or 1.
+        im = ax.imshow(e.T.numpy(), cmap='RdBu_r', vmin=-v, vmax=v, aspect='auto', interpolation='nearest',
                        extent=(-t.max_distance - .5, t.max_distance + .5, e.shape[1] - .5, -.5))
         ax.set(title=name, xlabel='offset j - i', ylabel='channel'); fig.colorbar(im, ax=ax)
     added = cgsmm.relate_pos_h(H, W)[0, channel].detach()                # (H, W)
-    lim = float(added.abs().max()) or 1.
-    im = axs[2].imshow(added.numpy(), cmap='RdBu_r', vmin=-lim, vmax=lim, interpolation='nearest')
-    axs[2].set(title=f'P_h added to channel {channel}', xticks=[], yticks=[]); fig.colorbar(im, ax=axs[2])
+    v = lim or float(added.abs().max()) or 1.
+    im = axs[2].imshow(added.numpy(), cmap='RdBu_r', vmin=-v, vmax=v, interpolation='nearest')
+    axs[2].set(xlabel='column j', ylabel='row i'); axs[2].set_title(f'P_h added to channel {channel}', fontsize=10)
+    fig.colorbar(im, ax=axs[2])
+    for ax in axs: ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True)); ax.yaxis.set_major_locator(plt.MaxNLocator(integer=True))
     if title: fig.suptitle(title, fontsize=10)
     plt.close(fig)
     return fig
@@ -380,11 +402,11 @@ def show_path_usage(
     fig, axs = plt.subplots(1, len(usages), figsize=(3.6 * len(usages), 3), squeeze=False, layout='constrained', sharey=True)
     for ax, (title, usage) in zip(axs[0], usages.items()):
         shares = torch.stack([u.mean(0) for u in usage.values()])       # (blocks, 3)
-        labels = [n.split('.')[0].replace('blocks', 'stage ') + f".{n.split('.')[1]}" for n in usage]
+        labels = [f"stage {n.split('.')[0][len('blocks'):]}\nblock {int(n.split('.')[1]) + 1}" for n in usage]   # whole numbers
         bottom = torch.zeros(len(shares))
         for k, path in enumerate(['tall 7x3', 'wide 3x7', 'identity']):
             ax.bar(range(len(shares)), shares[:, k], bottom=bottom, label=path, color=f'C{k + 2}'); bottom += shares[:, k]
-        ax.set_xticks(range(len(labels)), labels, fontsize=7, rotation=30); ax.set_title(title, fontsize=10)
+        ax.set_xticks(range(len(labels)), labels, fontsize=7); ax.set_title(title, fontsize=10)
     axs[0, 0].set_ylabel('mean path weight'); axs[0, -1].legend(fontsize=7, loc='upper left', bbox_to_anchor=(1, 1))
     plt.close(fig)
     return fig

@@ -12,6 +12,9 @@ import torch
 from torch import nn
 import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
+from matplotlib.colors import LogNorm
+from matplotlib.cm import ScalarMappable
+import matplotlib.patheffects as path_effects
 import ipywidgets as widgets
 from .interaction import show_footprint
 from .strip_layer import StripMLPLayer
@@ -112,18 +115,26 @@ def footprint_png(
     image:torch.Tensor|None=None, # (3, h, w) in [0, 1]: draw the footprint over it, stretched to its size
 )->bytes:                       # PNG
     "The footprint picture of the explorers, as PNG bytes."
-    fig, ax = plt.subplots(figsize=(3.6, 3.3), layout='constrained')
+    fig, ax = plt.subplots(figsize=(3.6 if image is None else 4.2, 3.3), layout='constrained')
     if fp is None:
         ax.text(.5, .5, 'nothing to show', ha='center', va='center'); ax.set_axis_off()
     elif image is None: show_footprint(fp, token, ax, title, log=log)
     else:
         H, W = fp.shape
         extent = (-.5, W - .5, H - .5, -.5)                              # the image stretched over the token grid
-        ax.imshow(image.permute(1, 2, 0).clamp(0, 1).numpy(), extent=extent)
-        v = fp.clamp_min(0).numpy()
-        v = np.log10(1 + 9 * v / v.max()) if log and v.max() > 0 else v / max(v.max(), 1e-30)
-        ax.imshow(v, cmap='magma', alpha=.55, extent=extent, interpolation='nearest', vmin=0, vmax=1)
-        ax.add_patch(Rectangle((token[1] - .5, token[0] - .5), 1, 1, fill=False, ec='#00e5ff', lw=2))
+        grey = image.clamp(0, 1).mean(0)                                 # (h, w), contrast stretched: the objects stand out
+        ax.imshow(((grey - grey.min()) / (grey.max() - grey.min()).clamp_min(1e-6)).numpy(), cmap='gray', extent=extent)
+        f = fp.clamp_min(0).numpy(); pos = f[f > 0]
+        norm = LogNorm(pos.min(), pos.max()) if log and pos.size else plt.Normalize(0, max(f.max(), 1e-30))   # as show_footprint
+        v = np.where(f > 0, np.clip(norm(np.where(f > 0, f, 1.)), 0, 1), 0.)                                # (H, W) in [0, 1]
+        rgba = plt.get_cmap('inferno')(v)                                # (H, W, 4): bright where heard most
+        rgba[..., 3] = np.where(f > 0, .2 + .6 * v, 0.)                  # opaque there; the image shows through the rest
+        ax.imshow(rgba, extent=extent, interpolation='nearest')
+        ax.hlines(np.arange(.5, H - 1), -.5, W - .5, colors='white', lw=.5, alpha=.4)   # token boundaries
+        ax.vlines(np.arange(.5, W - 1), -.5, H - .5, colors='white', lw=.5, alpha=.4)
+        ax.add_patch(Rectangle((token[1] - .5, token[0] - .5), 1, 1, fill=False, ec='#00e5ff', lw=2.5,
+                               path_effects=[path_effects.withStroke(linewidth=4.5, foreground='black')]))
+        fig.colorbar(ScalarMappable(norm, 'inferno'), ax=ax, fraction=.046, pad=.03, label='influence (not heard: no colour)')
         ax.set_xticks([]); ax.set_yticks([]); ax.set_title(f"{title}\n{heard(fp)} / {H * W} tokens heard", fontsize=10)
     return _png(fig)
 

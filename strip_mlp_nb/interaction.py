@@ -91,6 +91,7 @@ def show_footprint(
     log:bool=False,             # log colour scale over the non-zero values
     colorbar:bool=True,         # add a colour bar
     cmap:str='magma',           # matplotlib colour map for the non-zero values
+    vrange:tuple|None=None,     # (low, high) of the colour scale, to share it between pictures; None: this map's own
 )->plt.Axes:
     "Image of a footprint: zeros in grey, the token outlined, the count of tokens heard in the title."
     fp = torch.as_tensor(footprint).detach().float().cpu().numpy()
@@ -98,7 +99,8 @@ def show_footprint(
     cm = plt.get_cmap(cmap).with_extremes(bad='#dcdcdc')                # exact zeros (masked): not heard
     data = np.ma.masked_equal(fp, 0.0)
     pos = data.compressed()
-    norm = LogNorm(pos.min(), pos.max()) if log and pos.size else None
+    lo, hi = vrange or ((pos.min(), pos.max()) if pos.size else (None, None))
+    norm = (LogNorm if log else plt.Normalize)(lo, hi) if (log or vrange) and pos.size else None
     im = ax.imshow(data, cmap=cm, norm=norm, interpolation='nearest')
     H, W = fp.shape
     if max(H, W) <= 32:                                                 # thin white lines between tokens
@@ -119,8 +121,9 @@ def show_footprints(
     ncols:int=4,                # panels per row
     *,
     log:bool=False,             # log colour scale in every panel
-    colorbar:bool=True,         # a colour bar per panel (each panel keeps its own scale)
+    colorbar:bool=True,         # a colour bar per panel (each panel keeps its own scale, unless `vrange`)
     panel:float=3.2,            # panel height in inches
+    vrange:tuple|None=None,     # (low, high): one colour scale for every panel
 )->plt.Figure:
     "Footprints side by side, one titled panel per entry; the figure comes back closed, to show as a cell's value."
     if not footprints: raise ValueError("`footprints` is empty")
@@ -128,7 +131,7 @@ def show_footprints(
     fig, axs = plt.subplots(nrows, ncols, figsize=(1.15 * panel * ncols, panel * nrows), squeeze=False,
                             layout='constrained')
     for ax, (name, fp) in zip(axs.flat, footprints.items()):
-        show_footprint(fp, token, ax, str(name), log=log, colorbar=colorbar)
+        show_footprint(fp, token, ax, str(name), log=log, colorbar=colorbar, vrange=vrange)
     for ax in axs.flat[n:]: ax.remove()                                 # unused slots of the last row
     plt.close(fig)                                                      # shown once, as a cell's value, not again by pyplot
     return fig

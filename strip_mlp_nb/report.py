@@ -106,7 +106,8 @@ def plot_history(
     curve(axs[2], 'lr', 'at epoch end', color='gray')
     for ax, name in zip(axs, ('loss', 'accuracy', 'learning rate')):
         ax.set(xlabel='epoch', title=name); ax.legend(fontsize=8); ax.grid(alpha=0.3)
-        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        if len(ep) <= 12: ax.set_xticks(ep)                                 # whole epochs only
+        else: ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     axs[1].set_ylim(0, 1.02)
     if title: fig.suptitle(title, fontsize=10)
     plt.close(fig)
@@ -137,7 +138,7 @@ def write_report(
                                                                         classes, probs=result['probs'][:n]))
     figs['confusion.png'] = ('Confusion matrix', show_confusion(result['confusion'], classes))
     figs['footprint.png'] = ('What one token hears', show_token_footprint(model, inputs[0], images[0]))
-    for name, (_, fig) in figs.items(): fig.savefig(out / name, dpi=110)
+    for name, (_, fig) in figs.items(): fig.savefig(out / name, dpi=110, bbox_inches='tight', pad_inches=0.1)   # titles whole
     c = model.config
     rows = [('model', f"StripMLPNet, E={c.embed_dim}, depths={c.depths}, {c.image_size[0]}x{c.image_size[1]} input, "
                       f"{count_params(model):,} parameters, {count_macs(model) / 1e6:.1f} MMACs per image"),
