@@ -1,7 +1,7 @@
 """strip_mlp_nb: Strip-MLP (Cao et al., ICCV 2023) built step by step in notebooks.
 
 Each module is built, explained and tested in a notebook of the project (strip_mlp_nb/model.py in
-nbs/07_model.ipynb, ...); this file lists the public API, by module, in `_API`. Every name loads its module on first
+nbs/06_model.ipynb, ...); this file lists the public API, by module, in `_API`. Every name loads its module on first
 use (PEP 562), so `import strip_mlp_nb` is cheap and pulls in neither PyTorch, matplotlib, Captum nor ipywidgets
 until a name that needs them is used.
 
