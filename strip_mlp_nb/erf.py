@@ -36,7 +36,8 @@ def effective_receptive_field(
     token:tuple|None=None,      # (row, col) on the stage map; None: the central token (h // 2, w // 2), as RepLKNet
     log:bool=True,              # log10(x + 1) before normalising, as RepLKNet; False: the plain mean
     batch_size:int=25,          # images per backward pass (the result does not depend on it)
-)->torch.Tensor:                # (H, W) float map in [0, 1], max 1, input-sized
+    normalise:bool=True,        # divide by the maximum, as RepLKNet; False: the values themselves (e.g. the mean gradient)
+)->torch.Tensor:                # (H, W) float map, input-sized; in [0, 1] with max 1 when normalised
     "RepLKNet's effective receptive field: mean over images of relu(d relu(central output).sum() / d image), summed over colours."
     if images.dim() == 3: images = images[None]
     if images.dim() != 4 or not images.is_floating_point():
@@ -55,6 +56,7 @@ def effective_receptive_field(
             total += F.relu(grad).sum((0, 1)).double().cpu()                    # (H, W)
     erf = total / len(images)
     if log: erf = torch.log10(erf + 1)
+    if not normalise: return erf.float()
     if erf.max() <= 0: raise ValueError("the gradient is zero everywhere: no ERF to normalise (dead central token?)")
     return (erf / erf.max()).float()
 
@@ -83,6 +85,7 @@ def show_erfs(
     panel:float=2.4,
     cmap:str='YlGn',            # the official README's figure uses a yellow-green map
     log_floor:float|None=None,  # e.g. 1e-3: a log colour scale from this value to 1, to see the faint parts
+    label:str='normalised ERF (max 1)', # the colour bar's label
 )->plt.Figure:
     "ERF maps side by side on one [0, 1] colour scale (or a log scale), with RepLKNet's area ratios."
     n = len(erfs); ncols = max(1, min(ncols, n)); nrows = math.ceil(n / ncols)
@@ -96,7 +99,7 @@ def show_erfs(
             title = f"{title}\nt=20%: {a[0.2]['ratio']:.2f}, t=99%: {a[0.99]['ratio']:.2f}"
         ax.set_title(title, fontsize=8); ax.set_xticks([]); ax.set_yticks([])
     for ax in axs.flat[n:]: ax.remove()
-    fig.colorbar(im, ax=axs, shrink=.8)
+    fig.colorbar(im, ax=axs, shrink=.8, label=label + (', log scale' if log_floor is not None else ''))
     plt.close(fig)
     return fig
 

@@ -25,8 +25,8 @@ from .analysis import (MIXERS, build_mixer, default_groups, mixer_problem, mixer
 from .erf import effective_receptive_field, erf_area_ratios
 
 # %% auto #0
-__all__ = ['TRAINED', 'explore_footprint', 'footprint_png', 'involved_weights', 'weights_png', 'StripExplorer', 'explore_erf',
-           'erf_png', 'ERFExplorer']
+__all__ = ['TRAINED', 'explore_footprint', 'footprint_png', 'involved_weights', 'weights_figure', 'weights_png', 'StripExplorer',
+           'explore_erf', 'erf_png', 'ERFExplorer']
 
 # %% ../nbs/13_explorers.ipynb #73838d8b
 TRAINED = 'trained stage (shipped model)'
@@ -66,6 +66,8 @@ def _module_and_input(kind, size, channels, groups, taps, depth, stage, image)->
     module, size = stage_module(_shipped(), stage)
     return module, stage_inputs(_shipped(), _images()[0][image:image + 1])[stage], size, module.channels
 
+
+# %% ../nbs/13_explorers.ipynb #bb065840
 def explore_footprint(
     kind:str='CGSMM',           # a key of MIXERS, or TRAINED (also spelled 'trained') for a stage of the shipped model
     token:tuple=(4, 4),         # (row, col) of the output token
@@ -159,40 +161,53 @@ def involved_weights(
                 (f"LSMM tall 7x3, channel {group}", local.fc_w.weight.detach()[group, 0], None)]
     return []
 
-def weights_png(
+
+# %% ../nbs/13_explorers.ipynb #7bd02cbd
+def weights_figure(
     module:nn.Module|None, token:tuple, group:int=0,
     title:str='',               # shown when there is nothing to draw
-)->bytes:                       # PNG
-    "`involved_weights` drawn as tiles (red positive, blue negative), as PNG bytes."
+)->plt.Figure:                  # closed figure
+    "`involved_weights` drawn as tiles on one colour scale (red positive, blue negative), with its colour bar."
     panels = involved_weights(module, token, group)
     if not panels:
         fig, ax = plt.subplots(figsize=(3, 1)); ax.set_axis_off()
         ax.text(.5, .5, f'{title}: no strip or axial matrices', ha='center', va='center', fontsize=9)
-        return _png(fig)
+        plt.close(fig); return fig
     n = len(panels); cols = min(n, 3); rows = -(-n // cols)
-    fig, axs = plt.subplots(rows, cols, figsize=(2.2 * cols, 2.2 * rows), squeeze=False, layout='constrained')
+    lim = max(float(w.abs().max()) for _, w, _ in panels) or 1.                # one scale: tiles can be compared
+    fig, axs = plt.subplots(rows, cols, figsize=(2.2 * cols + .8, 2.2 * rows), squeeze=False, layout='constrained')
     for ax, (name, w, out) in zip(axs.flat, panels):
-        lim = float(w.abs().max()) or 1.
-        ax.imshow(w.numpy(), cmap='RdBu_r', vmin=-lim, vmax=lim, interpolation='nearest')
+        im = ax.imshow(w.numpy(), cmap='RdBu_r', vmin=-lim, vmax=lim, interpolation='nearest')
         if out is not None: ax.add_patch(Rectangle((-.5, out - .5), w.shape[1], 1, fill=False, ec='#00a000', lw=1.5))
         ax.set_title(name, fontsize=8); ax.set_xticks([]); ax.set_yticks([])
         if out is not None: ax.set_xlabel('input token', fontsize=7); ax.set_ylabel('output token', fontsize=7)
     for ax in axs.flat[n:]: ax.remove()
-    return _png(fig)
+    fig.colorbar(im, ax=list(axs.flat[:n]), shrink=.8, label='weight (one scale for all tiles)')
+    plt.close(fig)
+    return fig
+
+def weights_png(
+    module:nn.Module|None, token:tuple, group:int=0,
+    title:str='',               # shown when there is nothing to draw
+)->bytes:                       # PNG
+    "`weights_figure` as PNG bytes."
+    return _png(weights_figure(module, token, group, title))
+
 
 # %% ../nbs/13_explorers.ipynb #d14a98da
-_BLOCKS = ('Strip Mixing Block', 'Strip-MLP block')
-
 def _wrap()->widgets.Layout:
     "A row that wraps: the pictures go below the controls on narrow screens."
     return widgets.Layout(flex_flow='row wrap', align_items='flex-start')
 
 def _control_column(controls:list)->widgets.VBox:
-    "The controls as a column that keeps its width (never squeezed by the pictures beside it)."
-    return widgets.VBox(controls, layout=widgets.Layout(min_width='330px', flex='0 0 auto'))
+    "The controls as a column that keeps its width (never squeezed by the pictures beside it), labels and menus unclipped."
+    for c in controls:
+        c.style.description_width = '100px'                             # 'channel group' fits
+        if isinstance(c, widgets.Dropdown): c.layout.width = '350px'    # so does 'trained stage (shipped model)'
+    return widgets.VBox(controls, layout=widgets.Layout(min_width='360px', flex='0 0 auto'))
 
-class StripExplorer(widgets.VBox):
-    "Strip-mixing explorer: pick a mixer or a trained stage, a token, groups, taps, resolution; see its footprint and weights."
+class _StripControls(widgets.VBox):
+    "The strip explorer's controls, pictures and status line, laid out; the classes below give them meaning and wire them."
     def __init__(self,
         kind:str='CGSMM',       # initial mixer (a key of MIXERS, or TRAINED)
         size:int=9,             # initial resolution (square map)
@@ -223,10 +238,13 @@ class StripExplorer(widgets.VBox):
         self.controls = [self.mixer, self.stage, self.size, self.row, self.col, self.depth, self.groups, self.group,
                          self.taps, self.hold, self.log_scale, self.overlay, self.image]
         super().__init__([widgets.HBox([_control_column(self.controls), self.picture, self.weights], layout=_wrap()), self.status])
-        self.add_class('smlp-strip-explorer')
-        for w in self.controls: w.observe(self.refresh, names='value')
-        self.refresh()
 
+
+# %% ../nbs/13_explorers.ipynb #f05b3bc5
+_BLOCKS = ('Strip Mixing Block', 'Strip-MLP block')
+
+class _StripLogic(_StripControls):
+    "What the strip explorer's controls mean: which apply to the chosen mixer, and the `explore_footprint` arguments."
     def _sync(self):
         "Slider ranges, the groups on offer, and which controls apply to the chosen mixer."
         kind, trained = self.mixer.value, self.mixer.value == TRAINED
@@ -264,6 +282,20 @@ class StripExplorer(widgets.VBox):
         if kind == TRAINED: return "; the trained stage fixes resolution, groups and taps"
         if default_groups(kind, self.channels) is None: return f"; {html.escape(kind)} has no strip weights: groups and taps do not apply"
         return ''
+
+
+# %% ../nbs/13_explorers.ipynb #9d8253a2
+class StripExplorer(_StripLogic):
+    "Strip-mixing explorer: pick a mixer or a trained stage, a token, groups, taps, resolution; see its footprint and weights."
+    def __init__(self,
+        kind:str='CGSMM',       # initial mixer (a key of MIXERS, or TRAINED)
+        size:int=9,             # initial resolution (square map)
+        channels:int=16,        # channels of the random mixers
+    ):
+        super().__init__(kind, size, channels)
+        self.add_class('smlp-strip-explorer')
+        for w in self.controls: w.observe(self.refresh, names='value')
+        self.refresh()
 
     def refresh(self, change=None):
         "Adjust the dependent controls, recompute, re-render; errors go to the status line."
@@ -314,6 +346,8 @@ def explore_erf(
               f"area ratios {text}")
     return dict(erf=erf, ratios=ratios, token=token, ok=True, status=status)
 
+
+# %% ../nbs/13_explorers.ipynb #d5687574
 def erf_png(
     erf:torch.Tensor|None,      # (H, W) ERF in [0, 1]
     image:torch.Tensor|None=None, # (3, H, W) in [0, 1]: drawn underneath

@@ -92,6 +92,7 @@ def show_footprint(
     colorbar:bool=True,         # add a colour bar
     cmap:str='magma',           # matplotlib colour map for the non-zero values
     vrange:tuple|None=None,     # (low, high) of the colour scale, to share it between pictures; None: this map's own
+    label:str='Jacobian norm',  # colour bar label: what the values are (a footprint's are norms of the token's Jacobian)
 )->plt.Axes:
     "Image of a footprint: zeros in grey, the token outlined, the count of tokens heard in the title."
     fp = torch.as_tensor(footprint).detach().float().cpu().numpy()
@@ -111,19 +112,20 @@ def show_footprint(
         ax.add_patch(Rectangle((token[1] - .5, token[0] - .5), 1, 1, fill=False, ec='#00e5ff', lw=2))
     heard = f"{int((fp > 0).sum())} / {H * W} tokens heard"
     ax.set_title(heard if title is None else f"{title}\n{heard}", fontsize=10)
-    if colorbar and pos.size: ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    if colorbar and pos.size: ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=label)
     return ax
 
 # %% ../nbs/01_interaction.ipynb #24402ac6
 def show_footprints(
     footprints:dict,            # name -> (H, W) footprint; one panel each, in order
-    token:tuple|None=None,      # (row, col) outlined in every panel
+    token:tuple|dict|None=None, # (row, col) outlined in every panel, or a dict name -> (row, col), one per panel
     ncols:int=4,                # panels per row
     *,
     log:bool=False,             # log colour scale in every panel
     colorbar:bool=True,         # a colour bar per panel (each panel keeps its own scale, unless `vrange`)
     panel:float=3.2,            # panel height in inches
     vrange:tuple|None=None,     # (low, high): one colour scale for every panel
+    label:str='Jacobian norm',  # colour bar label
 )->plt.Figure:
     "Footprints side by side, one titled panel per entry; the figure comes back closed, to show as a cell's value."
     if not footprints: raise ValueError("`footprints` is empty")
@@ -131,7 +133,8 @@ def show_footprints(
     fig, axs = plt.subplots(nrows, ncols, figsize=(1.15 * panel * ncols, panel * nrows), squeeze=False,
                             layout='constrained')
     for ax, (name, fp) in zip(axs.flat, footprints.items()):
-        show_footprint(fp, token, ax, str(name), log=log, colorbar=colorbar, vrange=vrange)
+        tok = token.get(name) if isinstance(token, dict) else token     # one token for all panels, or each its own
+        show_footprint(fp, tok, ax, str(name), log=log, colorbar=colorbar, vrange=vrange, label=label)
     for ax in axs.flat[n:]: ax.remove()                                 # unused slots of the last row
     plt.close(fig)                                                      # shown once, as a cell's value, not again by pyplot
     return fig
