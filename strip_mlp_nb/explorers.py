@@ -359,7 +359,7 @@ def erf_png(
     else:
         if image is not None: ax.imshow(image.permute(1, 2, 0).clamp(0, 1).numpy())
         im = ax.imshow(erf.numpy(), cmap='YlGn', vmin=0, vmax=1, alpha=.6 if image is not None else 1., interpolation='nearest')
-        fig.colorbar(im, ax=ax, fraction=.046, pad=.04)
+        fig.colorbar(im, ax=ax, fraction=.046, pad=.04, label='ERF (largest value 1)')
         ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=10)
     return _png(fig)
 
