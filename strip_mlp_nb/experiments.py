@@ -83,7 +83,7 @@ def variant_params(
         out[name] = count_params(build_model(model_kw, device='meta'))
     return out
 
-# %% ../nbs/12_experiments.ipynb #5f3609dd
+# %% ../nbs/12_experiments.ipynb #5a42fd92
 def _read_results(path:Path)->list[dict]:
     "The runs a results file holds ([] when there is none)."
     if not path.exists(): return []
@@ -106,7 +106,7 @@ def _write_results(rows:list[dict], path:Path):
     tmp.write_text(json.dumps(rows, indent=1))
     tmp.replace(path)
 
-# %% ../nbs/12_experiments.ipynb #6bda170b
+# %% ../nbs/12_experiments.ipynb #54b79511
 def class_accuracy(
     model, data,                # a trained classifier and a dataset of (image, label, ...) with `.classes`
 )->list[float]:                 # the accuracy on each class's test images, in class order
@@ -114,7 +114,7 @@ def class_accuracy(
     confusion = evaluate(model, data, confusion=True)['confusion'].double()      # (K, K): rows true, columns predicted
     return (confusion.diagonal() / confusion.sum(1).clamp(min=1)).tolist()
 
-# %% ../nbs/12_experiments.ipynb #a567fb45
+# %% ../nbs/12_experiments.ipynb #e59f5222
 def run_ablations(
     out_dir='outputs/ablations', # run folders (checkpoints, history) and results.json
     datasets:tuple=('embedded', 'digits'),

@@ -61,38 +61,39 @@ class TrainConfig:
     sync_bn: bool = False           # DDP only, CUDA only: SyncBatchNorm (official: no; per-GPU batch statistics)
 
     def __post_init__(self):
-        for name, value in self._checked().items(): object.__setattr__(self, name, value)
-
-    def _checked(self)->dict:
-        "Every field validated and normalised; raises naming the field and what it expects."
-        def num(name, lo=0., hi=math.inf, integer=False, none=False):
-            v = getattr(self, name)
-            if v is None and none: return None
-            ok = isinstance(v, Integral if integer else Real) and not isinstance(v, bool) and lo <= v <= hi
-            if not ok: raise ValueError(f"TrainConfig.{name} must be {'an int' if integer else 'a number'} in "
-                                        f"[{lo}, {hi}]{' or None' if none else ''}, got {v!r}")
-            return int(v) if integer else float(v)
-        amp = {True: 'auto', False: 'off', None: 'off'}.get(self.amp, self.amp) if not isinstance(self.amp, str) else self.amp
-        if amp not in _AMP: raise ValueError(f"TrainConfig.amp must be one of {_AMP}, got {self.amp!r}")
-        if not (isinstance(self.betas, (tuple, list)) and len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas)):
-            raise ValueError(f"TrainConfig.betas must be two numbers in [0, 1), got {self.betas!r}")
-        out = dict(epochs=num('epochs', 1, integer=True), batch_size=num('batch_size', 1, integer=True),
-                   lr=num('lr'), warmup_epochs=num('warmup_epochs'), warmup_lr=num('warmup_lr'), min_lr=num('min_lr'),
-                   weight_decay=num('weight_decay'), betas=tuple(float(b) for b in self.betas), eps=num('eps'),
-                   label_smoothing=num('label_smoothing', 0, 1), mixup=num('mixup'), cutmix=num('cutmix'),
-                   mix_prob=num('mix_prob', 0, 1), switch_prob=num('switch_prob', 0, 1),
-                   clip_grad=num('clip_grad', none=True), drop_last=bool(self.drop_last),
-                   seed=num('seed', 0, 2**63 - 1, integer=True), num_workers=num('num_workers', integer=True),
-                   eval_batch_size=num('eval_batch_size', 1, integer=True, none=True), amp=amp,
-                   device=None if self.device is None else str(self.device), sync_bn=bool(self.sync_bn))
-        if out['warmup_epochs'] > out['epochs']:
-            raise ValueError(f"TrainConfig.warmup_epochs ({self.warmup_epochs}) must not exceed epochs ({self.epochs})")
-        return out
+        for name, value in _checked(self).items(): object.__setattr__(self, name, value)   # frozen: store the normal form
 
     @property
     def mixing(self)->bool:
         "Whether batches are mixed (Mixup or CutMix)."
         return (self.mixup > 0 or self.cutmix > 0) and self.mix_prob > 0
+
+# %% ../nbs/08_training.ipynb #e4cd200a
+def _checked(self:TrainConfig)->dict:
+    "Every field of a TrainConfig validated and normalised; raises naming the field and what it expects."
+    def num(name, lo=0., hi=math.inf, integer=False, none=False):
+        v = getattr(self, name)
+        if v is None and none: return None
+        ok = isinstance(v, Integral if integer else Real) and not isinstance(v, bool) and lo <= v <= hi
+        if not ok: raise ValueError(f"TrainConfig.{name} must be {'an int' if integer else 'a number'} in "
+                                    f"[{lo}, {hi}]{' or None' if none else ''}, got {v!r}")
+        return int(v) if integer else float(v)
+    amp = {True: 'auto', False: 'off', None: 'off'}.get(self.amp, self.amp) if not isinstance(self.amp, str) else self.amp
+    if amp not in _AMP: raise ValueError(f"TrainConfig.amp must be one of {_AMP}, got {self.amp!r}")
+    if not (isinstance(self.betas, (tuple, list)) and len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas)):
+        raise ValueError(f"TrainConfig.betas must be two numbers in [0, 1), got {self.betas!r}")
+    out = dict(epochs=num('epochs', 1, integer=True), batch_size=num('batch_size', 1, integer=True),
+               lr=num('lr'), warmup_epochs=num('warmup_epochs'), warmup_lr=num('warmup_lr'), min_lr=num('min_lr'),
+               weight_decay=num('weight_decay'), betas=tuple(float(b) for b in self.betas), eps=num('eps'),
+               label_smoothing=num('label_smoothing', 0, 1), mixup=num('mixup'), cutmix=num('cutmix'),
+               mix_prob=num('mix_prob', 0, 1), switch_prob=num('switch_prob', 0, 1),
+               clip_grad=num('clip_grad', none=True), drop_last=bool(self.drop_last),
+               seed=num('seed', 0, 2**63 - 1, integer=True), num_workers=num('num_workers', integer=True),
+               eval_batch_size=num('eval_batch_size', 1, integer=True, none=True), amp=amp,
+               device=None if self.device is None else str(self.device), sync_bn=bool(self.sync_bn))
+    if out['warmup_epochs'] > out['epochs']:
+        raise ValueError(f"TrainConfig.warmup_epochs ({self.warmup_epochs}) must not exceed epochs ({self.epochs})")
+    return out
 
 # %% ../nbs/08_training.ipynb #2f8b5e18
 class DistInfo(NamedTuple):
