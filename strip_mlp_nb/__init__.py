@@ -31,7 +31,7 @@ _API = {   # module -> the public names it gives the top level, in the order of 
                     'format_paired_effects', 'erf_comparison'],
     'analysis': ['MIXERS', 'build_mixer', 'mixer_footprint', 'reach_table', 'format_reach', 'show_reach',
                  'strip_weight_tiles', 'show_strip_weights', 'show_position_tables', 'tap_norms', 'lsmm_path_usage',
-                 'show_path_usage', 'hold_path_weights', 'strip_weight_stats'],
+                 'show_path_usage', 'hold_path_weights', 'strip_weight_stats', 'outside_share'],
     'explorers': ['StripExplorer', 'ERFExplorer', 'explore_footprint', 'explore_erf'],
     'erf': ['effective_receptive_field', 'erf_area_ratios', 'show_erfs', 'load_erf_comparison', 'format_area_ratios'],
     'attribution': ['attribute', 'METHODS', 'method_options', 'embedded_examples', 'layer_names', 'strip_importance',

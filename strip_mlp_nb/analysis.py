@@ -22,7 +22,7 @@ from .embedded import embedded_dataset, EMBEDDED_MEAN, EMBEDDED_STD
 # %% auto #0
 __all__ = ['MIXERS', 'default_groups', 'mixer_problem', 'build_mixer', 'hold_path_weights', 'mixer_footprint', 'heard',
            'footprint_extent', 'strip_weight_tiles', 'stage_module', 'stage_inputs', 'embedded_test_images',
-           'random_like', 'reach_module', 'token_reach', 'reach_table', 'format_reach', 'show_reach',
+           'random_like', 'reach_module', 'token_reach', 'reach_table', 'format_reach', 'show_reach', 'outside_share',
            'show_strip_weights', 'strip_weight_stats', 'tap_norms', 'show_position_tables', 'lsmm_path_usage',
            'show_path_usage', 'path_usage_by_stage']
 
@@ -297,6 +297,17 @@ def show_reach(
     fig.legend(*axs[0, 0].get_legend_handles_labels(), loc='outside upper center', ncols=3, fontsize=8)
     plt.close(fig)
     return fig
+
+# %% ../nbs/09_analysis.ipynb #e2b97c37
+def outside_share(
+    footprint:torch.Tensor,     # (H, W) map from `token_footprint`
+    token:tuple,                # (row, col) of the output token
+)->float:                       # in [0, 1]
+    "Share of a footprint's squared mass from tokens outside the token's own row and column."
+    mass = footprint.double() ** 2                                       # (H, W)
+    r, c = token
+    own = mass[r].sum() + mass[:, c].sum() - mass[r, c]                 # the row and the column, the token once
+    return float(1 - own / mass.sum())
 
 # %% ../nbs/09_analysis.ipynb #297c4ff1
 def show_strip_weights(
