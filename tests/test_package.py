@@ -14,6 +14,24 @@ MODULES = sorted(p for p in PKG.glob('*.py') if p.name not in ('__init__.py', '_
 HEAVY = {'matplotlib', 'captum', 'ipywidgets', 'IPython', 'sklearn', 'scipy'}
 CORE = ('token_mixers', 'strip_layer', 'cgsmm', 'lsmm', 'blocks', 'checkpoint', 'model', 'transforms')   # the model, its IO, its input constants
 
+# the public names before the layout change (strip_mlp_nb/__init__.py at commit cdc9ca7): they must keep working
+EARLIER_NAMES = ('token_footprint', 'show_footprint', 'show_footprints', 'GlobalTokenMixer', 'AxialMixer',
+                 'StripMLPLayer', 'RelativePositionTable', 'CascadeGroupStripMixing', 'LocalStripMixing',
+                 'StripMixingBlock', 'TokenMixing', 'ChannelMixing', 'GRN', 'StripMLPBlock', 'load_checkpoint',
+                 'save_checkpoint', 'read_checkpoint', 'StripMLPConfig', 'StripMLPNet', 'create_model',
+                 'list_models', 'from_official_config', 'count_params', 'count_macs', 'model_summary',
+                 'format_summary', 'embedded_dataset', 'digits_dataset', 'cifar_dataset', 'caltech101_dataset',
+                 'image_folder_dataset', 'train_transform', 'eval_transform', 'TrainConfig', 'train', 'evaluate',
+                 'plot_history', 'load_train_config', 'shipped_model', 'ABLATION_VARIANTS', 'run_ablations',
+                 'ablation_table', 'format_ablation_table', 'plot_ablations', 'shipped_ablations', 'attribute',
+                 'METHODS', 'layer_names', 'strip_importance', 'branch_flow', 'faithfulness', 'faithfulness_table',
+                 'mask_share', 'deletion_insertion', 'cascading_randomisation', 'show_attribution', 'show_methods',
+                 'show_layers', 'show_strip_importance', 'show_branch_flow', 'show_faithfulness',
+                 'AttributionExplorer', 'MIXERS', 'build_mixer', 'mixer_footprint', 'reach_table', 'format_reach',
+                 'show_reach', 'strip_weight_tiles', 'show_strip_weights', 'show_position_tables', 'lsmm_path_usage',
+                 'show_path_usage', 'effective_receptive_field', 'erf_area_ratios', 'show_erfs', 'StripExplorer',
+                 'ERFExplorer', 'explore_footprint', 'explore_erf')
+
 
 def imported_modules(code, cwd=None, env=None):
     "Top-level module names imported after running `code` in a fresh interpreter."
@@ -92,6 +110,8 @@ def test_public_api():
                  'effective_receptive_field', 'train', 'TrainConfig', 'evaluate', 'run_ablations', 'StripExplorer',
                  'ERFExplorer', 'AttributionExplorer', 'explore_footprint', 'explore_erf'):
         assert name in smlp.__all__ and callable(getattr(smlp, name)), name
+    missing = [n for n in EARLIER_NAMES if n not in smlp.__all__ or getattr(smlp, n) is None]
+    assert not missing, f'earlier public names gone from strip_mlp_nb: {missing}'
     with pytest.raises(AttributeError, match='no attribute'): smlp.no_such_name
     model = smlp.create_model('strip_mlp_tiny_light', num_classes=3, img_size=32)
     assert set(model.default_cfg) >= {'input_size', 'mean', 'std', 'classifier', 'first_conv'}
