@@ -238,7 +238,7 @@ def t_quantile(
     table, normal = (_T975, 1.960) if q == 0.975 else (_T80, 0.842)
     return table[df - 1] if df <= 30 else normal
 
-# %% ../nbs/12_experiments.ipynb #d2f660fa
+# %% ../nbs/12_experiments.ipynb #56a3abaa
 def paired_effects(
     rows:list[dict],            # runs from `run_ablations` (or `stored_experiments()`)
     dataset:str='embedded',
@@ -259,7 +259,7 @@ def paired_effects(
                         high=d.mean() + half, sd=sd, detectable=(t_quantile(n - 1) + t_quantile(n - 1, 0.80)) * sd / math.sqrt(n)))
     return out
 
-# %% ../nbs/12_experiments.ipynb #cc1212af
+# %% ../nbs/12_experiments.ipynb #8e646719
 def _verdict(e:dict)->str:
     if e['high'] < 0: return 'lower'
     if e['low'] > 0: return 'higher'
