@@ -26,7 +26,7 @@ _API = {   # module -> the public names it gives the top level, in the order of 
     'embedded': ['embedded_dataset', 'show_samples', 'EMBEDDED_CLASSES', 'EMBEDDED_MEAN', 'EMBEDDED_STD'],
     'training': ['TrainConfig', 'train', 'evaluate'],
     'shipped': ['shipped_model'],
-    'experiments': ['ABLATION_VARIANTS', 'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations',
+    'experiments': ['ABLATION_VARIANTS', 'COLOUR_VARIANTS', 'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations',
                     'shipped_ablations', 'stored_experiments', 'paired_effects',
                     'format_paired_effects', 'erf_comparison'],
     'analysis': ['MIXERS', 'build_mixer', 'mixer_footprint', 'reach_table', 'format_reach', 'show_reach',

@@ -5,6 +5,7 @@
 # %% ../nbs/20_checkpoint.ipynb #f8e0453a
 from __future__ import annotations
 import dataclasses
+import hashlib
 import os
 import pickle
 import re
@@ -17,7 +18,7 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['CheckpointError', 'UnsafeCheckpointError', 'OfficialConfig', 'read_checkpoint', 'save_checkpoint', 'LoadResult',
-           'load_checkpoint']
+           'load_checkpoint', 'build_to_fit']
 
 # %% ../nbs/20_checkpoint.ipynb #a52718e3
 class CheckpointError(ValueError):
@@ -43,13 +44,22 @@ class _CfgNodeStandIn:
         node.__dict__[_TAG] = True
         return node
 
-def _untag(obj):
-    "`obj` with every tagged stand-in node turned into an `OfficialConfig`; other containers are kept."
-    if type(obj) is OrderedDict and obj.__dict__.get(_TAG): return OfficialConfig({k: _untag(v) for k, v in obj.items()})
+_MAX_DEPTH = 64     # containers nested deeper are refused: checkpoints nest a handful of levels
+
+def _untag(obj, memo:dict|None=None, depth:int=0):
+    "`obj` with every tagged stand-in node turned into an `OfficialConfig`; each shared part visited once, depth bounded."
+    memo = {} if memo is None else memo
+    if id(obj) in memo: return memo[id(obj)]                   # shared references: linear time, not a tree walk
+    if depth > _MAX_DEPTH: raise CheckpointError(f"its containers nest more than {_MAX_DEPTH} levels deep")
+    if type(obj) is OrderedDict and obj.__dict__.get(_TAG):
+        memo[id(obj)] = out = OfficialConfig()
+        out.update((k, _untag(v, memo, depth + 1)) for k, v in obj.items())
+        return out
+    memo[id(obj)] = obj                                          # dicts and lists are changed in place
     if isinstance(obj, dict):
-        for k, v in list(obj.items()): obj[k] = _untag(v)
-    elif type(obj) is list: obj[:] = [_untag(v) for v in obj]
-    elif type(obj) is tuple: obj = tuple(_untag(v) for v in obj)
+        for k, v in list(obj.items()): obj[k] = _untag(v, memo, depth + 1)
+    elif type(obj) is list: obj[:] = [_untag(v, memo, depth + 1) for v in obj]
+    elif type(obj) is tuple: obj = memo[id(obj)] = tuple(_untag(v, memo, depth + 1) for v in obj)
     return obj
 
 # %% ../nbs/20_checkpoint.ipynb #20a44e4a
@@ -80,7 +90,8 @@ def _torch_load(src, name:str):
     except Exception as e:
         raise CheckpointError(f"could not read {name}: it is truncated, corrupt or not a PyTorch checkpoint "
                               f"({_reason(e)})") from None
-    return _untag(obj)
+    try: return _untag(obj)
+    except CheckpointError as e: raise CheckpointError(f"could not read {name}: {e}") from None
 
 # %% ../nbs/20_checkpoint.ipynb #29211b5a
 def _is_state_dict(x)->bool:
@@ -93,6 +104,26 @@ def _strip_prefixes(sd:dict, prefixes=('module.', '_orig_mod.'))->dict:
     while sd and (p := next((p for p in prefixes if all(k.startswith(p) for k in sd)), None)):
         sd = OrderedDict((k[len(p):], v) for k, v in sd.items())
     return sd
+
+# %% ../nbs/20_checkpoint.ipynb #bd874a6b
+def _checksum(sd:dict)->str:
+    "SHA-256 of a state dict's names, dtypes, shapes and bytes, in key order."
+    h = hashlib.sha256()
+    for k, v in sd.items():
+        v = v.detach().cpu().contiguous().reshape(-1)
+        h.update(f"{k}|{v.dtype}|{tuple(v.shape)}|".encode())
+        h.update(v.view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()
+
+def _check_own(obj:dict, name:str):
+    "Raise a CheckpointError if a file in our format is malformed, or its tensors differ from its checksum."
+    version, sd, cfg = obj.get('format_version'), obj.get('state_dict'), obj.get('config')
+    if type(version) is not int: raise CheckpointError(f"{name}: format_version must be an integer, got {version!r}")
+    if version > 1: raise CheckpointError(f"{name} has format_version {version}; this strip_mlp_nb reads version 1: upgrade it")
+    if not _is_state_dict(sd): raise CheckpointError(f"{name}: its state_dict is a {type(sd).__name__}, not a dict of tensors")
+    if cfg is not None and not isinstance(cfg, dict): raise CheckpointError(f"{name}: its config is a {type(cfg).__name__}, not a dict")
+    if 'checksum' in obj and obj['checksum'] != _checksum(sd):
+        raise CheckpointError(f"{name} is damaged: its tensors do not match the checksum it was saved with")
 
 # %% ../nbs/20_checkpoint.ipynb #7dcd8660
 def read_checkpoint(
@@ -108,8 +139,7 @@ def read_checkpoint(
     elif _is_state_dict(obj.get('state_dict')): fmt, key = 'state_dict', 'state_dict'  # common wrapper
     else: raise CheckpointError(f"{name} is not a checkpoint: a dict with keys {list(obj)[:8]} but neither all "
                                 "tensors nor a 'state_dict' or 'model' entry of tensors")
-    if fmt == 'strip_mlp_nb' and obj.get('format_version', 1) > 1:
-        raise CheckpointError(f"{name} has format_version {obj['format_version']}; this strip_mlp_nb reads version 1: upgrade it")
+    if fmt == 'strip_mlp_nb': _check_own(obj, name)
     meta = {'config': None, **{k: v for k, v in obj.items() if key is not None and k != key}, 'format': fmt}
     return _strip_prefixes(obj if key is None else obj[key]), meta
 
@@ -144,8 +174,9 @@ def save_checkpoint(
     model, path = _unwrap(model), Path(path)
     cfg = getattr(model, 'config', None)
     cfg = dataclasses.asdict(cfg) if dataclasses.is_dataclass(cfg) and not isinstance(cfg, type) else None
-    if clash := {'format', 'format_version', 'config', 'state_dict'} & set(extra): raise ValueError(f"reserved entries: {sorted(clash)}")
-    ckpt = {'format': 'strip_mlp_nb', 'format_version': 1, 'config': cfg, 'state_dict': model.state_dict(), **extra}
+    if clash := {'format', 'format_version', 'config', 'state_dict', 'checksum'} & set(extra): raise ValueError(f"reserved entries: {sorted(clash)}")
+    sd = model.state_dict()
+    ckpt = {'format': 'strip_mlp_nb', 'format_version': 1, 'config': cfg, 'state_dict': sd, 'checksum': _checksum(sd), **extra}
     _check_plain(ckpt, 'checkpoint')
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')   # same folder: same file system
@@ -216,7 +247,29 @@ def load_checkpoint(
     own = target.state_dict()
     bad = [(k, tuple(own[k].shape), tuple(v.shape)) for k, v in sd.items() if k in own and own[k].shape != v.shape]
     if bad: raise CheckpointError(_shape_message(name, bad, own, sd))
+    kinds = [f"{k}: model {own[k].dtype}, checkpoint {v.dtype}" for k, v in sd.items()
+             if k in own and (own[k].is_floating_point(), own[k].is_complex()) != (v.is_floating_point(), v.is_complex())]
+    if kinds: raise CheckpointError(f"{name} does not fit the model: {len(kinds)} tensor(s) hold another kind of number, "
+                                    f"which loading would convert silently: {'; '.join(kinds[:5])}")
     missing, unexpected = [k for k in own if k not in sd], [k for k in sd if k not in own]
     if strict and (missing or unexpected): raise CheckpointError(_keys_message(name, missing, unexpected))
     target.load_state_dict(sd, strict=False)
     return model if strict else LoadResult(model, missing, unexpected, meta)
+
+# %% ../nbs/20_checkpoint.ipynb #3f143c73
+def build_to_fit(
+    build:Callable[[], nn.Module],  # makes the model a checkpoint's config describes (called at most twice)
+    sd:dict,                        # the checkpoint's weights
+    name:str='the checkpoint',      # for messages
+)->nn.Module:                       # `build()`, on the default device, known to fit `sd`
+    "Build the model a checkpoint describes only after a copy on the meta device (no memory) shows its weights fit."
+    try:
+        with torch.device('meta'): skeleton = build()
+    except (TypeError, ValueError, RuntimeError) as e:
+        raise CheckpointError(f"{name} holds a config that describes no valid model: {e}") from None
+    own = skeleton.state_dict()
+    bad = [(k, tuple(own[k].shape), tuple(v.shape)) for k, v in sd.items() if k in own and own[k].shape != v.shape]
+    if bad: raise CheckpointError(_shape_message(name, bad, own, sd))
+    missing, unexpected = [k for k in own if k not in sd], [k for k in sd if k not in own]
+    if missing or unexpected: raise CheckpointError(_keys_message(name, missing, unexpected))
+    return build()

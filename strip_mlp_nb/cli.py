@@ -247,7 +247,8 @@ def main(
     "The `strip-mlp` command."
     args = build_parser().parse_args(argv)
     try: return _COMMANDS[args.command](args)
-    except (ValueError, FileNotFoundError, ImportError) as e:         # CheckpointError is a ValueError; ImportError: an optional package
+    except (ValueError, FileNotFoundError, ImportError, FloatingPointError) as e:   # CheckpointError is a ValueError;
+        # ImportError: an optional package; FloatingPointError: a non-finite loss stopped training
         print(f"strip-mlp {args.command}: error: {e}", file=sys.stderr)
         return 2
 

@@ -35,12 +35,18 @@ def _load_digits()->tuple:  # images (1797, 8, 8) float in [0, 16], labels (1797
     digits = load_digits()
     return torch.tensor(digits.images, dtype=torch.float32), torch.tensor(digits.target)
 
+def _check_fraction(f):
+    "Raise unless `f` is a share strictly between 0 and 1 (both splits keep images)."
+    if not isinstance(f, (int, float)) or isinstance(f, bool) or not 0 < f < 1:
+        raise ValueError(f"train_fraction must be a number strictly between 0 and 1, got {f!r}")
+
 def stratified_split(
     labels:torch.Tensor,         # (N,) class indices
     train_fraction:float=0.8,    # share of each class that goes to train (rounded)
     seed:int=0,                  # seed of the shuffle within each class
 )->tuple:                        # (train indices, test indices), each sorted
     "Per-class random split of indices, with its own generator."
+    _check_fraction(train_fraction)
     g = torch.Generator().manual_seed(seed)
     train, test = [], []
     for k in labels.unique():
@@ -226,6 +232,7 @@ def caltech101_split(
     include_background:bool=False,   # keep the BACKGROUND_Google folder as a class
 )->tuple:                            # (train samples, test samples, classes); samples are (path, label) lists
     "The per-class split of the official script, with sorted listings and a random stream of its own."
+    _check_fraction(train_fraction)
     root = Path(root)
     categories = root if root.name == '101_ObjectCategories' else root / '101_ObjectCategories'
     if not categories.is_dir():
@@ -313,6 +320,10 @@ def build_datasets(
     if unknown: raise ValueError(f"unknown data key(s) {sorted(unknown)}; known: {', '.join(DATA_KEYS)}")
     if 'dataset' not in data: raise ValueError(f"the data section needs a dataset: {DATA_KEYS['dataset']}")
     if not isinstance(img_size, int): raise ValueError(f"build_datasets needs a square img_size (an int), got {img_size!r}")
+    if not isinstance(data.get('augment', True), bool): raise ValueError(f"data.augment must be true or false, got {data['augment']!r}")
+    for key in ('train_size', 'val_size'):
+        if (v := data.get(key)) is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
+            raise ValueError(f"data.{key} must be a whole number of images >= 1, got {v!r}")
     name, out = data['dataset'], []
     for split in splits:
         tf = dataset_transform(name, split, img_size, data.get('augment', True)) if transform else None

@@ -226,6 +226,8 @@ def embedded_dataset(
     "The synthetic dataset whose classes need token interaction; made in about a second, cached in memory."
     split = _split_name(split)
     if not isinstance(seed, int) or seed < 0: raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    if n_per_class is not None and (not isinstance(n_per_class, int) or isinstance(n_per_class, bool) or n_per_class < 1):
+        raise ValueError(f"n_per_class must be an int >= 1 or None, got {n_per_class!r}")
     n = n_per_class or (500 if split == 'train' else 100)
     images, labels, masks = _embedded_cached(n, 2 * seed + (split == 'test'))
     return TensorImageDataset(images, labels, EMBEDDED_CLASSES, masks=masks, transform=transform)

@@ -25,10 +25,10 @@ from .analysis import embedded_test_images
 from .erf import effective_receptive_field
 
 # %% auto #0
-__all__ = ['ABLATION_VARIANTS', 'ABLATION_RECIPES', 'ABLATION_RESULTS', 'ablation_config', 'variant_params', 'class_accuracy',
-           'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations', 't_quantile', 'paired_effects',
-           'format_paired_effects', 'stored_experiments', 'shipped_ablations', 'class_table', 'plot_class_table',
-           'reference_model', 'erf_comparison', 'main']
+__all__ = ['ABLATION_VARIANTS', 'COLOUR_VARIANTS', 'ABLATION_RECIPES', 'ABLATION_RESULTS', 'ablation_config', 'variant_params',
+           'class_accuracy', 'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations', 't_quantile',
+           'paired_effects', 'format_paired_effects', 'stored_experiments', 'shipped_ablations', 'class_table',
+           'plot_class_table', 'reference_model', 'erf_comparison', 'main']
 
 # %% ../nbs/12_experiments.ipynb #ccf0585c
 ABLATION_VARIANTS = {   # variant name: changes to the recipe's model section
@@ -40,6 +40,11 @@ ABLATION_VARIANTS = {   # variant name: changes to the recipe's model section
     'no LSMM': dict(local_branch=False),
     'parallel steps': dict(strip_cascade=False),               # CGSMM's row and column steps side by side
 }
+COLOUR_VARIANTS = {     # the colour-comparison question (below); trained only when asked for by name
+    'linear global MLP': dict(token_mixer='global_linear', embed_dim=40),   # the global MLP without its GELU between token layers
+    'Strip-MLP, 3x epochs': dict(epoch_factor=3),                            # `epoch_factor`: times the recipe's epochs
+}
+_VARIANTS = {**ABLATION_VARIANTS, **COLOUR_VARIANTS}
 
 def _recipe(dataset:str, epochs:int)->dict:
     "The demo's recipe on another dataset and epoch count."
@@ -50,20 +55,21 @@ def _recipe(dataset:str, epochs:int)->dict:
 ABLATION_RECIPES = {'embedded': _recipe('embedded', 12), 'digits': _recipe('digits', 15)}
 
 def ablation_config(
-    variant:str,                # a key of ABLATION_VARIANTS
+    variant:str,                # a key of ABLATION_VARIANTS or COLOUR_VARIANTS
     dataset:str='embedded',     # a key of ABLATION_RECIPES
     seed:int=0,                 # the training seed: initial weights, data order, augmentation
-    epochs:int|None=None,       # None: the recipe's
+    epochs:int|None=None,       # None: the recipe's (times the variant's `epoch_factor`)
     train_size:int|None=None,   # None: every training image; else a fixed random subset (quick checks)
     img_size:int=32,            # input side: 32 (token maps 8, 4, 2, 1) or 64 (16, 8, 4, 2); the images are resized
 )->dict:                        # a config with sections model, data, train, as `strip-mlp train --config` reads
     "The recipe of one ablation run."
-    if variant not in ABLATION_VARIANTS:
-        raise ValueError(f"unknown variant {variant!r}; known: {', '.join(ABLATION_VARIANTS)}")
+    if variant not in _VARIANTS:
+        raise ValueError(f"unknown variant {variant!r}; known: {', '.join(_VARIANTS)}")
     if dataset not in ABLATION_RECIPES:
         raise ValueError(f"unknown dataset {dataset!r}; known: {', '.join(ABLATION_RECIPES)}")
-    r = copy.deepcopy(ABLATION_RECIPES[dataset])
-    r['model'].update(ABLATION_VARIANTS[variant])
+    r, changes = copy.deepcopy(ABLATION_RECIPES[dataset]), dict(_VARIANTS[variant])
+    r['train']['epochs'] *= changes.pop('epoch_factor', 1)
+    r['model'].update(changes)
     r['train']['seed'] = int(seed)
     r['model']['img_size'] = int(img_size)
     if epochs is not None: r['train']['epochs'] = int(epochs)
@@ -119,7 +125,7 @@ def run_ablations(
     out_dir='outputs/ablations', # run folders (checkpoints, history) and results.json
     datasets:tuple=('embedded', 'digits'),
     seeds:tuple=(0, 1, 2),
-    variants:tuple|None=None,   # None: every variant of ABLATION_VARIANTS
+    variants:tuple|None=None,   # None: every variant of ABLATION_VARIANTS (COLOUR_VARIANTS only by name)
     img_sizes:tuple=(32,),      # input sides
     epochs:int|None=None,       # None: each recipe's
     train_size:int|None=None,   # None: the whole training split
@@ -328,7 +334,7 @@ def _erf_recipe(mixer:str, epochs:int)->tuple:
     return train_config_from_dict(raw, f'demo recipe, token_mixer={mixer!r}')
 
 def reference_model(
-    mixer:str='strip',          # token mixer: 'strip', 'global' or 'axial'
+    mixer:str='strip',          # token mixer: 'strip', 'global', 'global_linear' or 'axial'
     seed:int=0,                 # as `strip-mlp train` seeds the initial weights
 )->StripMLPNet:                 # untrained, in eval mode
     "The demo's network (E=32, depths 1,1,2,1, 32x32) with a given token mixer and its seeded initial weights."
@@ -374,8 +380,9 @@ def main(argv:list|None=None)->int:
     p.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
     p.add_argument('--img-sizes', nargs='+', type=int, default=[32], choices=[32, 64], help='input sides (default: 32)')
     p.add_argument('--reuse-stored', action='store_true', help='count the runs stored in the package as done (and keep them)')
-    p.add_argument('--variants', nargs='+', choices=list(ABLATION_VARIANTS), metavar='VARIANT',
-                   help=f"default: all of {', '.join(repr(v) for v in ABLATION_VARIANTS)}")
+    p.add_argument('--variants', nargs='+', choices=list(_VARIANTS), metavar='VARIANT',
+                   help=f"default: all of {', '.join(repr(v) for v in ABLATION_VARIANTS)}; also "
+                        f"{', '.join(repr(v) for v in COLOUR_VARIANTS)}")
     p.add_argument('--epochs', type=int, help="default: each recipe's (embedded 12, digits 15)")
     p.add_argument('--train-size', type=int, help='use this many training images (quick checks)')
     p.add_argument('--copy-to', metavar='FILE', help='also write the results there (e.g. strip_mlp_nb/assets/results/ablations.json, '

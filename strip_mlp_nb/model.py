@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from .blocks import StripMLPBlock
-from .checkpoint import load_checkpoint, read_checkpoint, CheckpointError, OfficialConfig
+from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, CheckpointError, OfficialConfig
 from .transforms import IMAGENET_MEAN, IMAGENET_STD
 
 # %% auto #0
@@ -51,7 +51,7 @@ class StripMLPConfig:
     drop_path_schedule: str = 'constant' # 'constant': the rate in every block (official); 'linear': 0 -> rate over depth (timm)
     strip_taps: int = 3              # strips one strip step reads: its own and 2 adjacent (cross-strip); 1 = no cross-strip
     strip_groups: int|None = None    # weight groups G of a strip step, in every stage; None: the official rule per stage
-    token_mixer: str = 'strip'       # 'strip' (Strip Mixing Block); 'global' or 'axial' reference mixers for ablations
+    token_mixer: str = 'strip'       # 'strip' (Strip Mixing Block); 'global', 'global_linear' or 'axial' for ablations
     local_branch: bool = True        # LSMM in every Strip Mixing Block; False for the ablation without it
     strip_cascade: bool = True       # CGSMM's column step reads the row step's output; False: side by side (ablation)
     input_mean: tuple|None = None    # per-channel mean: the model normalises its input itself and expects [0, 1] images;
@@ -94,6 +94,9 @@ def _checked(cfg:StripMLPConfig)->dict:
     if H // p < 8 or W // p < 8:
         raise ValueError(f"StripMLPConfig.img_size={cfg.img_size!r} is too small for patch_size={p}: stage 4 works "
                          f"at img_size // patch_size // 8 tokens, so each side must be at least {8 * p}")
+    if H % p or W % p:
+        raise ValueError(f"StripMLPConfig.img_size={cfg.img_size!r} must be a multiple of patch_size={p}: the patch "
+                         f"embedding would silently ignore the last {H % p or W % p} row(s) or column(s) of pixels")
     rate = cfg.drop_path_rate
     if not isinstance(rate, Real) or isinstance(rate, bool) or not 0 <= rate < 1:
         raise ValueError(f"StripMLPConfig.drop_path_rate must be a float in [0, 1), got {rate!r}")
@@ -110,8 +113,13 @@ def _checked(cfg:StripMLPConfig)->dict:
                 in_chans=_int('in_chans', cfg.in_chans), num_classes=_int('num_classes', cfg.num_classes, 0),
                 embed_dim=E, depths=tuple(_int('depths', d) for d in cfg.depths),
                 alpha=_int('alpha', cfg.alpha), drop_path_rate=float(rate), strip_taps=taps, strip_groups=groups,
-                token_mixer=_mixer(cfg.token_mixer), local_branch=bool(cfg.local_branch),
-                strip_cascade=bool(cfg.strip_cascade), **_input_norm(cfg))
+                token_mixer=_mixer(cfg.token_mixer), local_branch=_bool('local_branch', cfg.local_branch),
+                strip_cascade=_bool('strip_cascade', cfg.strip_cascade), **_input_norm(cfg))
+
+def _bool(name:str, v)->bool:
+    "`v` if it is True or False; a string such as 'no' would read as True, so anything else is refused."
+    if not isinstance(v, bool): raise ValueError(f"StripMLPConfig.{name} must be True or False, got {v!r}")
+    return v
 
 # %% ../nbs/06_model.ipynb #b1de0de7
 def _input_norm(cfg:StripMLPConfig)->dict:
@@ -132,9 +140,9 @@ def _input_norm(cfg:StripMLPConfig)->dict:
     return dict(input_mean=mean, input_std=std)
 
 def _mixer(kind:str)->str:
-    "The token mixer's name, if it is one: 'strip', 'global' or 'axial'."
-    if kind not in ('strip', 'global', 'axial'):
-        raise ValueError(f"StripMLPConfig.token_mixer must be 'strip', 'global' or 'axial', got {kind!r}")
+    "The token mixer's name, if it is one: 'strip', 'global', 'global_linear' or 'axial'."
+    if kind not in ('strip', 'global', 'global_linear', 'axial'):
+        raise ValueError(f"StripMLPConfig.token_mixer must be 'strip', 'global', 'global_linear' or 'axial', got {kind!r}")
     return kind
 
 def _drop_path_rates(depths:tuple, rate:float, schedule:str)->tuple:
@@ -398,21 +406,19 @@ def model_from_checkpoint(
 )->StripMLPNet:
     "The model a checkpoint describes, with its weights loaded."
     sd, meta = read_checkpoint(src)
-    cfg = meta.get('config')
+    cfg, what = meta.get('config'), str(src) if isinstance(src, (str, Path)) else 'the checkpoint'
     if name is not None:
-        model = create_model(name, img_size=img_size or 224, num_classes=num_classes or 1000, **overrides)
+        build = lambda: create_model(name, img_size=img_size or 224, num_classes=num_classes or 1000, **overrides)
     elif meta['format'] == 'strip_mlp_nb' and isinstance(cfg, dict):
-        model = StripMLPNet(cfg, **overrides)
+        build = lambda: StripMLPNet(cfg, **overrides)
     elif isinstance(cfg, OfficialConfig):                               # the official training script's yacs node
         m, s = cfg.MODEL, cfg.MODEL.get('STRIP_MLP', {})
-        model = from_official_config(img_size=cfg.DATA.IMG_SIZE, num_classes=m.NUM_CLASSES, alpha=m.get('ALPHA', 3),
-                                     embed_dim=s.get('EMBED_DIM', 80), layers=s.get('LAYERS', (2, 8, 14, 2)),
-                                     patch_size=s.get('PATCH_SIZE', 4), in_chans=s.get('IN_CHANS', 3))
-        if overrides: model = StripMLPNet(model.config, **overrides)
-    else:
-        what = src if isinstance(src, (str, Path)) else 'the checkpoint'
-        raise CheckpointError(f"{what} holds no model config: give the variant with --model (and --img-size, --num-classes)")
-    return load_checkpoint(model, sd)
+        official = lambda: from_official_config(img_size=cfg.DATA.IMG_SIZE, num_classes=m.NUM_CLASSES, alpha=m.get('ALPHA', 3),
+                                                embed_dim=s.get('EMBED_DIM', 80), layers=s.get('LAYERS', (2, 8, 14, 2)),
+                                                patch_size=s.get('PATCH_SIZE', 4), in_chans=s.get('IN_CHANS', 3))
+        build = lambda: StripMLPNet(official().config, **overrides) if overrides else official()
+    else: raise CheckpointError(f"{what} holds no model config: give the variant with --model (and --img-size, --num-classes)")
+    return load_checkpoint(build_to_fit(build, sd, what), sd)    # built for real only once its weights are known to fit
 
 # %% ../nbs/06_model.ipynb #68f49ff7
 def count_params(model:nn.Module)->int:

@@ -25,7 +25,7 @@ def shipped_model(
     if not path.exists():
         raise FileNotFoundError(f"no shipped model at {path}: reinstall strip_mlp_nb (its wheel carries the file), or "
                                 "make it with `strip-mlp train --config cpu/shipped --out outputs/shipped` and save "
-                                f"`model_from_checkpoint('outputs/shipped/best.pt')` there with `save_checkpoint`")
+                                f"`model_from_checkpoint('outputs/shipped/last.pt')` there with `save_checkpoint`")
     if normalize: return model_from_checkpoint(path, input_mean=EMBEDDED_MEAN, input_std=EMBEDDED_STD).eval()
     model = model_from_checkpoint(path).eval()
     model.default_cfg.update(mean=tuple(EMBEDDED_MEAN), std=tuple(EMBEDDED_STD))   # how to normalise its inputs

@@ -74,10 +74,12 @@ def _checked(self:TrainConfig)->dict:
     def num(name, lo=0., hi=math.inf, integer=False, none=False):
         v = getattr(self, name)
         if v is None and none: return None
-        ok = isinstance(v, Integral if integer else Real) and not isinstance(v, bool) and lo <= v <= hi
-        if not ok: raise ValueError(f"TrainConfig.{name} must be {'an int' if integer else 'a number'} in "
+        ok = isinstance(v, Integral if integer else Real) and not isinstance(v, bool) and math.isfinite(v) and lo <= v <= hi
+        if not ok: raise ValueError(f"TrainConfig.{name} must be {'an int' if integer else 'a finite number'} in "
                                     f"[{lo}, {hi}]{' or None' if none else ''}, got {v!r}")
         return int(v) if integer else float(v)
+    for name in ('drop_last', 'sync_bn'):                           # a string such as 'no' would read as True
+        if not isinstance(getattr(self, name), bool): raise ValueError(f"TrainConfig.{name} must be True or False, got {getattr(self, name)!r}")
     amp = {True: 'auto', False: 'off', None: 'off'}.get(self.amp, self.amp) if not isinstance(self.amp, str) else self.amp
     if amp not in _AMP: raise ValueError(f"TrainConfig.amp must be one of {_AMP}, got {self.amp!r}")
     if not (isinstance(self.betas, (tuple, list)) and len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas)):
@@ -87,10 +89,10 @@ def _checked(self:TrainConfig)->dict:
                weight_decay=num('weight_decay'), betas=tuple(float(b) for b in self.betas), eps=num('eps'),
                label_smoothing=num('label_smoothing', 0, 1), mixup=num('mixup'), cutmix=num('cutmix'),
                mix_prob=num('mix_prob', 0, 1), switch_prob=num('switch_prob', 0, 1),
-               clip_grad=num('clip_grad', none=True), drop_last=bool(self.drop_last),
+               clip_grad=num('clip_grad', none=True), drop_last=self.drop_last,
                seed=num('seed', 0, 2**63 - 1, integer=True), num_workers=num('num_workers', integer=True),
                eval_batch_size=num('eval_batch_size', 1, integer=True, none=True), amp=amp,
-               device=None if self.device is None else str(self.device), sync_bn=bool(self.sync_bn))
+               device=None if self.device is None else str(self.device), sync_bn=self.sync_bn)
     if out['warmup_epochs'] > out['epochs']:
         raise ValueError(f"TrainConfig.warmup_epochs ({self.warmup_epochs}) must not exceed epochs ({self.epochs})")
     return out
@@ -255,10 +257,10 @@ def evaluate(
 
 # %% ../nbs/08_training.ipynb #8ff7a971
 def _write_json(obj, path:Path):
-    "Write `obj` as JSON atomically (temporary file in the same folder, then rename)."
+    "Write `obj` as JSON atomically (temporary file in the same folder, then rename), readable like the checkpoints."
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     with os.fdopen(fd, 'w') as f: json.dump(obj, f, indent=1)
-    os.replace(tmp, path)
+    os.chmod(tmp, 0o644); os.replace(tmp, path)                 # mkstemp makes files owner-only
 
 def _train_state(model, optimizer, scheduler, scaler, epoch:int, history:list, config:TrainConfig, info:DistInfo)->dict:
     "Everything besides the weights that a checkpoint stores to continue a run."
@@ -300,15 +302,17 @@ def _resume(path:Path, model, optimizer, scheduler, scaler, config:TrainConfig, 
 
 # %% ../nbs/08_training.ipynb #2a0205dd
 def _train_epoch(model, loader, optimizer, scheduler, scaler, config:TrainConfig, rng:np.random.Generator,
-                 device:torch.device, dtype, transform, bar)->tuple[float, float, float]:
-    "One pass over this rank's batches; returns summed (loss * n, correct, n) of this rank."
+                 device:torch.device, dtype, transform, bar, info:DistInfo)->tuple[float, float, float]:
+    "One pass over this rank's batches; returns summed (loss * n, correct, n) of this rank. Stops at a non-finite loss."
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     sums = torch.zeros(3, dtype=torch.float64, device=device)
-    for x, y in _batches(loader, device, transform):
+    for step, (x, y) in enumerate(_batches(loader, device, transform)):
         x, targets, _ = mix_batch(x, y, _num_classes(model), config, rng)       # (N, C, H, W), (N, K)
         with _autocast(device, dtype): logits = model(x)                          # (N, K)
         loss = soft_cross_entropy(logits.float(), targets)
+        if _all_sum((~torch.isfinite(loss)).float(), info).item():               # any rank: all stop together
+            raise FloatingPointError(f"step {step + 1}: the loss is not finite ({loss.item()} on rank {info.rank})")
         optimizer.zero_grad(set_to_none=True)
         scaler.scale(loss).backward()
         if config.clip_grad is not None:
@@ -324,10 +328,79 @@ def _train_epoch(model, loader, optimizer, scheduler, scaler, config:TrainConfig
 
 def _num_classes(model:nn.Module)->int:
     "Output classes of a (possibly DDP-wrapped) classifier."
-    m = model.module if isinstance(model, nn.parallel.DistributedDataParallel) else model
-    k = getattr(m, 'num_classes', None)
+    k = getattr(model.module if isinstance(model, nn.parallel.DistributedDataParallel) else model, 'num_classes', None)
     if not k: raise ValueError("train needs a classifier with a `num_classes` attribute > 0")
     return k
+
+# %% ../nbs/08_training.ipynb #be857bf1
+def _run_files(out_dir, resume)->tuple:
+    "(out folder, its last.pt), both None without `out_dir`, after checking `resume` against them."
+    out = Path(out_dir) if out_dir is not None else None
+    if resume and out is None: raise ValueError("resume needs out_dir, the folder holding last.pt")
+    if resume not in (False, True, 'auto'): raise ValueError(f"resume must be False, True or 'auto', got {resume!r}")
+    last = out / 'last.pt' if out is not None else None
+    if resume is True and not last.exists(): raise FileNotFoundError(f"nothing to resume: no {last}")
+    return out, last
+
+def _prepare(model:nn.Module, train_data:Dataset, config:TrainConfig, info:DistInfo, device:torch.device, dtype)->tuple:
+    "The model on its device (SyncBatchNorm if asked), its optimizer, scheduler and gradient scaler."
+    model.to(device)
+    if config.sync_bn and info.distributed:
+        if device.type != 'cuda': raise ValueError("sync_bn=True needs CUDA (SyncBatchNorm has no CPU kernel)")
+        model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
+    optimizer = build_optimizer(model, config)
+    steps = len(epoch_loader(train_data, config.batch_size, drop_last=config.drop_last, info=info))
+    if steps == 0: raise ValueError(f"no training steps: {len(train_data)} images, batch_size {config.batch_size}, "
+                                    f"{info.world_size} process(es) and drop_last={config.drop_last}")
+    scaler = torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
+    return model, optimizer, build_scheduler(optimizer, config, steps), scaler
+
+def _run_epoch(net:nn.Module, train_data:Dataset, epoch:int, optimizer, scheduler, scaler, config:TrainConfig,
+               device:torch.device, dtype, batch_transform, info:DistInfo, show:bool):
+    "Seed the epoch from `(seed, epoch, rank)` and train one pass over this rank's batches, with a bar if `show`."
+    seed = epoch_seed(config.seed, epoch, info.rank)
+    seed_everything(seed)                                       # drop path, per-image augmentation: (seed, epoch, rank)
+    rng = np.random.default_rng(seed)                           # mixup / cutmix choices
+    loader = epoch_loader(train_data, config.batch_size, epoch=epoch, seed=config.seed, drop_last=config.drop_last,
+                          num_workers=config.num_workers, info=info, pin_memory=device.type == 'cuda')
+    bar = tqdm(total=len(loader), desc=f'epoch {epoch + 1}', leave=False) if show else None
+    try: return _train_epoch(net, loader, optimizer, scheduler, scaler, config, rng, device, dtype, batch_transform, bar, info)
+    except FloatingPointError as e:
+        raise FloatingPointError(f"epoch {epoch + 1}, {e}: training stopped, nothing of this epoch was saved") from None
+    finally:
+        if bar is not None: bar.close()
+
+# %% ../nbs/08_training.ipynb #f9bc27ed
+def _epoch_row(epoch:int, sums, model:nn.Module, optimizer, val_data, config:TrainConfig, eval_batch_transform, info:DistInfo)->dict:
+    "One row of history: the epoch's training loss and accuracy over all ranks, the learning rate, validation."
+    loss_sum, correct, n = _all_sum(sums, info).tolist()
+    _sync_buffers(model, info)
+    row = dict(epoch=epoch + 1, train_loss=loss_sum / n, train_acc=correct / n,
+               lr=optimizer.param_groups[0]['lr'], val_loss=None, val_acc=None, val_acc5=None)
+    if val_data is not None:
+        v = evaluate(model, val_data, batch_size=config.eval_batch_size or config.batch_size,
+                     batch_transform=eval_batch_transform, amp=config.amp, num_workers=config.num_workers)
+        row.update(val_loss=v['loss'], val_acc=v['acc'], val_acc5=v['acc5'])
+    return row
+
+def _save_epoch(model:nn.Module, out:Path, history:list, best:float, state:dict):
+    "best.pt if this epoch beats `best` on validation, then last.pt and history.json."
+    if history[-1]['val_acc'] is not None and history[-1]['val_acc'] > best: save_checkpoint(model, out / 'best.pt', **state)
+    save_checkpoint(model, out / 'last.pt', **state)            # after best.pt: see "Checkpoints"
+    _write_json(history, out / 'history.json')
+
+def _report(epochs, row:dict, config:TrainConfig):
+    "The epoch's line, and the numbers on the bar of epochs."
+    val_text = f", val loss {row['val_loss']:.3f}, val acc {row['val_acc']:.1%}" if row['val_acc'] is not None else ''
+    epochs.set_postfix_str(f"loss {row['train_loss']:.3f}" + val_text.replace(', val', ' val'), refresh=False)
+    tqdm.write(f"epoch {row['epoch']}/{config.epochs}: train loss {row['train_loss']:.3f}{val_text}, "
+               f"lr {row['lr']:.2e}, {row['time']:.1f}s")
+
+def _out_of_time(t_run:float, row:dict, time_limit:float|None, device:torch.device, info:DistInfo)->bool:
+    "Whether the next epoch would overrun `time_limit` on any rank (all ranks then stop together)."
+    if time_limit is None: return False
+    over = time.perf_counter() - t_run + row['time'] > time_limit
+    return _all_sum(torch.tensor(float(over), device=device), info).item() > 0
 
 # %% ../nbs/08_training.ipynb #d2cce954
 def train(
@@ -345,72 +418,32 @@ def train(
     extra:dict|None=None,       # more plain entries for every checkpoint (e.g. the data config)
 )->list[dict]:                  # one row per epoch: epoch, train_loss, train_acc, val_loss, val_acc, val_acc5, lr, time
     "Train `model` with the official recipe; checkpoint each epoch; resume exactly; DDP under torchrun."
-    config = config or TrainConfig()
-    info = init_distributed()
+    config, info = config or TrainConfig(), init_distributed()
     device = resolve_device(config.device, info)
     dtype = amp_dtype(config.amp, device)
-    out = Path(out_dir) if out_dir is not None else None
-    if resume and out is None: raise ValueError("resume needs out_dir, the folder holding last.pt")
-    if resume not in (False, True, 'auto'): raise ValueError(f"resume must be False, True or 'auto', got {resume!r}")
-    last = out / 'last.pt' if out is not None else None
-    if resume is True and not last.exists(): raise FileNotFoundError(f"nothing to resume: no {last}")
-
-    model.to(device)
-    if config.sync_bn and info.distributed:
-        if device.type != 'cuda': raise ValueError("sync_bn=True needs CUDA (SyncBatchNorm has no CPU kernel)")
-        model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
-    optimizer = build_optimizer(model, config)
-    steps = len(epoch_loader(train_data, config.batch_size, drop_last=config.drop_last, info=info))
-    if steps == 0: raise ValueError(f"no training steps: {len(train_data)} images, batch_size {config.batch_size}, "
-                                    f"{info.world_size} process(es) and drop_last={config.drop_last}")
-    scheduler = build_scheduler(optimizer, config, steps)
-    scaler = torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
-    start, history = 0, []
-    if resume and last.exists(): start, history = _resume(last, model, optimizer, scheduler, scaler, config, info)
+    out, last = _run_files(out_dir, resume)
+    model, optimizer, scheduler, scaler = _prepare(model, train_data, config, info, device, dtype)
+    start, history = _resume(last, model, optimizer, scheduler, scaler, config, info) if resume and last.exists() else (0, [])
     net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None) \
           if info.distributed else model
     show = progress and info.is_main
     if show and start: tqdm.write(f"resuming from {last}: {start} of {config.epochs} epochs done")
     best = max((h['val_acc'] for h in history if h.get('val_acc') is not None), default=-1.0)
-
     t_run = time.perf_counter()
     epochs = tqdm(range(start, config.epochs), desc='epochs', initial=start, total=config.epochs, disable=not show)
     for epoch in epochs:
         t0 = time.perf_counter()
-        seed = epoch_seed(config.seed, epoch, info.rank)
-        seed_everything(seed)                                       # drop path, per-image augmentation: (seed, epoch, rank)
-        rng = np.random.default_rng(seed)                           # mixup / cutmix choices
-        loader = epoch_loader(train_data, config.batch_size, epoch=epoch, seed=config.seed, drop_last=config.drop_last,
-                              num_workers=config.num_workers, info=info, pin_memory=device.type == 'cuda')
-        bar = tqdm(total=len(loader), desc=f'epoch {epoch + 1}', leave=False) if show else None
-        try: sums = _train_epoch(net, loader, optimizer, scheduler, scaler, config, rng, device, dtype, batch_transform, bar)
-        finally:
-            if bar is not None: bar.close()
-        loss_sum, correct, n = _all_sum(sums, info).tolist()
-        _sync_buffers(model, info)
-        row = dict(epoch=epoch + 1, train_loss=loss_sum / n, train_acc=correct / n,
-                   lr=optimizer.param_groups[0]['lr'], val_loss=None, val_acc=None, val_acc5=None)
-        if val_data is not None:
-            v = evaluate(model, val_data, batch_size=config.eval_batch_size or config.batch_size,
-                         batch_transform=eval_batch_transform, amp=config.amp, num_workers=config.num_workers)
-            row.update(val_loss=v['loss'], val_acc=v['acc'], val_acc5=v['acc5'])
+        sums = _run_epoch(net, train_data, epoch, optimizer, scheduler, scaler, config, device, dtype, batch_transform, info, show)
+        row = _epoch_row(epoch, sums, model, optimizer, val_data, config, eval_batch_transform, info)
         row['time'] = time.perf_counter() - t0
         history.append(row)
         if out is not None and info.is_main:
-            state = {**(extra or {}), **_train_state(model, optimizer, scheduler, scaler, epoch + 1, history, config, info)}
-            if row['val_acc'] is not None and row['val_acc'] > best: save_checkpoint(model, out / 'best.pt', **state)
-            save_checkpoint(model, last, **state)                   # after best.pt: see "Checkpoints"
-            _write_json(history, out / 'history.json')
+            _save_epoch(model, out, history, best, {**(extra or {}), **_train_state(model, optimizer, scheduler, scaler,
+                                                                                    epoch + 1, history, config, info)})
         if row['val_acc'] is not None: best = max(best, row['val_acc'])
-        if show:
-            val_text = f", val loss {row['val_loss']:.3f}, val acc {row['val_acc']:.1%}" if val_data is not None else ''
-            epochs.set_postfix_str(f"loss {row['train_loss']:.3f}" + val_text.replace(', val', ' val'), refresh=False)
-            tqdm.write(f"epoch {epoch + 1}/{config.epochs}: train loss {row['train_loss']:.3f}{val_text}, "
-                       f"lr {row['lr']:.2e}, {row['time']:.1f}s")
-        if time_limit is not None and epoch + 1 < config.epochs:
-            over = time.perf_counter() - t_run + row['time'] > time_limit            # the next epoch would overrun
-            if _all_sum(torch.tensor(float(over), device=device), info).item() > 0:  # any rank: all stop together
-                if show: tqdm.write(f"stopping after epoch {epoch + 1}: the time limit of {time_limit:.0f}s would be exceeded")
-                break
+        if show: _report(epochs, row, config)
+        if epoch + 1 < config.epochs and _out_of_time(t_run, row, time_limit, device, info):
+            if show: tqdm.write(f"stopping after epoch {epoch + 1}: the time limit of {time_limit:.0f}s would be exceeded")
+            break
     epochs.close()
     return history
