@@ -15,7 +15,7 @@ from .summary import model_summary, format_summary
 from .embedded import EMBEDDED_CLASSES
 from .datasets import DATA_KEYS, build_datasets
 from .training import TrainConfig, evaluate, dist_info
-from .recipes import config_file, list_configs, load_train_config, train_config_from_dict
+from .recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, yaml_problem
 from .recipes import build_model, run_training
 from .report import demo, free_cores
 
@@ -52,8 +52,7 @@ def _set(raw:dict, key:str, value):
 def config_from_args(args)->tuple[dict, dict, TrainConfig, dict]:
     "(model kwargs, data kwargs, TrainConfig, the merged raw config) from --config, named flags and --set."
     import yaml
-    raw = yaml.safe_load(config_file(args.config).read_text()) if args.config else {}
-    raw = {k: dict(v or {}) for k, v in (raw or {}).items()} if isinstance(raw, dict) else raw
+    raw = read_recipe(args.config) if args.config else {}
     for flag, key, _, _ in _FLAGS:
         v = getattr(args, flag[2:].replace('-', '_'))
         if v is not None: _set(raw, key, v)
@@ -62,7 +61,8 @@ def config_from_args(args)->tuple[dict, dict, TrainConfig, dict]:
     for item in args.set or []:
         key, eq, value = item.partition('=')
         if not eq: raise ValueError(f"--set expects section.key=value, got {item!r}")
-        _set(raw, key.strip(), yaml.safe_load(value))
+        try: _set(raw, key.strip(), yaml.safe_load(value))
+        except yaml.YAMLError as e: raise ValueError(f"--set {item!r}: the value is not valid YAML ({yaml_problem(e)})") from None
     model, data, config = train_config_from_dict(raw, args.config or 'command line')
     return model, data, config, raw
 
@@ -221,10 +221,8 @@ def cmd_summary(args)->int:
 def cmd_configs(args)->int:
     "strip-mlp configs"
     print(f"{'recipe':<32}{'model':<22}{'dataset':<14}{'epochs':>6}")
-    import yaml
     for name in list_configs():
-        raw = yaml.safe_load(config_file(name).read_text()) or {}
-        model, data, tr = (raw.get(s) or {} for s in ('model', 'data', 'train'))
+        model, data, tr = (read_recipe(name).get(s, {}) for s in ('model', 'data', 'train'))
         where = f"  {config_file(name)}" if args.paths else ''
         print(f"{name:<32}{model.get('name', 'custom'):<22}{data.get('dataset', '-'):<14}"
               f"{tr.get('epochs', TrainConfig.epochs):>6}{where}")
@@ -247,8 +245,8 @@ def main(
     "The `strip-mlp` command."
     args = build_parser().parse_args(argv)
     try: return _COMMANDS[args.command](args)
-    except (ValueError, FileNotFoundError, ImportError, FloatingPointError) as e:   # CheckpointError is a ValueError;
-        # ImportError: an optional package; FloatingPointError: a non-finite loss stopped training
+    except (ValueError, OSError, ImportError, FloatingPointError) as e:   # CheckpointError is a ValueError; OSError: a
+        # missing, unreadable or unwritable path, a full disk; ImportError: an optional package; FloatingPointError: a NaN loss
         print(f"strip-mlp {args.command}: error: {e}", file=sys.stderr)
         return 2
 

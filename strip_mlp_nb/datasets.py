@@ -78,10 +78,17 @@ def _numpy_reconstruct():
     except ImportError: from numpy.core.multiarray import _reconstruct
     return _reconstruct
 
+def _latin1_encode(text:str, encoding:str='latin1', errors:str='strict')->bytes:
+    "`_codecs.encode` as Python 3's protocol-2 pickles use it to write bytes: latin-1 only, nothing else it could do."
+    if str(encoding).replace('-', '').replace('_', '').lower() not in ('latin1', 'iso88591'):
+        raise pickle.UnpicklingError(f"refusing _codecs.encode with encoding {encoding!r}: only latin-1 writes bytes")
+    return text.encode('latin1', errors)
+
 _ARRAY_GLOBALS = {('numpy.core.multiarray', '_reconstruct'): _numpy_reconstruct,
                   ('numpy._core.multiarray', '_reconstruct'): _numpy_reconstruct,
                   ('numpy', 'ndarray'): lambda: np.ndarray,
-                  ('numpy', 'dtype'): lambda: np.dtype}
+                  ('numpy', 'dtype'): lambda: np.dtype,
+                  ('_codecs', 'encode'): lambda: _latin1_encode}      # bytes in a protocol-2 pickle written by Python 3
 
 class ArrayUnpickler(pickle.Unpickler):
     "An unpickler that rebuilds numpy arrays and plain Python data, and refuses every other global."
@@ -173,13 +180,22 @@ def cifar_dataset(
 # %% ../nbs/24_datasets.ipynb #a7a513d6
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp')
 
+def _rgb01(img:Image.Image)->np.ndarray:  # (H, W, 3) float32 in [0, 1]
+    "The pixels as RGB in [0, 1] at any bit depth: 8-bit modes, 16-bit or 32-bit integers (greyscale), 32-bit floats."
+    if img.mode not in ('I', 'I;16', 'I;16B', 'I;16L', 'F'): return np.asarray(img.convert('RGB'), dtype=np.float32) / 255
+    a = np.asarray(img, dtype=np.float64)                                          # (H, W)
+    if img.mode == 'F' and not (np.isfinite(a).all() and 0 <= a.min() and a.max() <= 1):
+        raise ValueError(f"its float pixels must lie in [0, 1], found {a.min():g} to {a.max():g}")
+    if img.mode != 'F': a = a / (65535 if a.max() <= 65535 else 2**31 - 1)         # 16-bit depth, else 32-bit
+    return np.repeat(a[..., None], 3, axis=2).astype(np.float32)
+
 def read_image(path:str|Path)->torch.Tensor:  # (3, H, W) float32 in [0, 1]
-    "An image file decoded with Pillow, as RGB; an unreadable file raises an OSError naming it."
+    "An image file decoded with Pillow, as RGB in [0, 1] at its own bit depth; an unreadable file raises an OSError naming it."
     try:
-        with Image.open(path) as img: rgb = np.asarray(img.convert('RGB'))          # (H, W, 3) uint8
+        with Image.open(path) as img: rgb = _rgb01(img)                             # (H, W, 3)
     except (OSError, ValueError, Image.DecompressionBombError) as e:
         raise OSError(f"cannot read image {path}: {e}") from e
-    return torch.from_numpy(rgb.copy()).permute(2, 0, 1).float() / 255              # (H, W, 3) -> (3, H, W)
+    return torch.from_numpy(rgb).permute(2, 0, 1).contiguous()                      # (H, W, 3) -> (3, H, W)
 
 class ImageFileDataset(Dataset):
     "Images read from files when an item is asked for; `samples` lists `(path, label)`."

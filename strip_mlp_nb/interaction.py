@@ -112,7 +112,11 @@ def show_footprint(
         ax.add_patch(Rectangle((token[1] - .5, token[0] - .5), 1, 1, fill=False, ec='#00e5ff', lw=2))
     heard = f"{int((fp > 0).sum())} / {H * W} tokens heard"
     ax.set_title(heard if title is None else f"{title}\n{heard}", fontsize=10)
-    if colorbar and pos.size: ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=label)
+    if colorbar and pos.size:
+        cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=label)
+        if log and lo > 0 and hi < 10 * lo:                             # less than a decade: label a few values
+            cb.ax.minorticks_off(); ticks = np.geomspace(lo, hi, 4)
+            cb.set_ticks(ticks, labels=[f"{t:.2g}" for t in ticks])
     return ax
 
 # %% ../nbs/01_interaction.ipynb #24402ac6

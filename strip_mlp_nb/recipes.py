@@ -14,8 +14,8 @@ from .datasets import DATA_KEYS, build_datasets
 from .training import TrainConfig, train, init_distributed
 
 # %% auto #0
-__all__ = ['DEMO_CONFIG', 'list_configs', 'config_file', 'train_config_from_dict', 'load_train_config', 'build_model',
-           'run_training']
+__all__ = ['DEMO_CONFIG', 'list_configs', 'config_file', 'train_config_from_dict', 'yaml_problem', 'read_recipe',
+           'load_train_config', 'build_model', 'run_training']
 
 # %% ../nbs/26_recipes.ipynb #c49c6773
 def list_configs()->list[str]:
@@ -67,15 +67,30 @@ def train_config_from_dict(
     except (TypeError, ValueError) as e: raise ValueError(f"{source}: {e}") from None
     return dict(model), dict(data), config
 
+def yaml_problem(e)->str:
+    "What a YAML error says is wrong and where (line and column, from 1), in one line."
+    mark = getattr(e, 'problem_mark', None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ''
+    return f"{getattr(e, 'problem', None) or str(e).splitlines()[0]}{where}"
+
+def read_recipe(
+    name_or_path,               # a packaged recipe ('cpu/embedded', see `list_configs`) or a YAML file
+)->dict:                        # {section: {key: value}}, every section a dict (empty when the file leaves it out)
+    "A recipe file's sections as dicts; invalid YAML and a section that is not a mapping are one clear ValueError."
+    import yaml
+    path = config_file(name_or_path)
+    try: raw = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as e: raise ValueError(f"{name_or_path} is not valid YAML: {yaml_problem(e)}") from None
+    if not isinstance(raw or {}, dict): raise ValueError(f"{name_or_path}: expected sections {', '.join(_SECTIONS)}, got {raw!r}")
+    for s, d in (raw or {}).items():
+        if not isinstance(d or {}, dict): raise ValueError(f"{name_or_path}: section '{s}' must be a mapping, got {d!r}")
+    return {s: dict(d or {}) for s, d in (raw or {}).items()}
+
 def load_train_config(
     name_or_path,               # a packaged recipe ('cpu/embedded', see `list_configs`) or a YAML file
 )->tuple[dict, dict, TrainConfig]: # (model kwargs for `build_model`, data kwargs, TrainConfig)
     "Read a training recipe, checking every key and value."
-    import yaml
-    path = config_file(name_or_path)
-    try: raw = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as e: raise ValueError(f"{name_or_path} is not valid YAML: {e}") from None
-    return train_config_from_dict(raw or {}, str(name_or_path))
+    return train_config_from_dict(read_recipe(name_or_path), str(name_or_path))
 
 def build_model(
     kwargs:dict,                # a config file's `model` section: optional variant `name`, StripMLPConfig fields
@@ -117,6 +132,9 @@ def run_training(
     if 'num_classes' not in model_kw:
         if not classes: raise ValueError("the dataset has no .classes: set model.num_classes")
         model_kw['num_classes'] = len(classes)
+    if classes and len(classes) > model_kw['num_classes']:
+        raise ValueError(f"{data_kw['dataset']} has {len(classes)} classes, but the model has num_classes="
+                         f"{model_kw['num_classes']} outputs: leave model.num_classes out, or set it to {len(classes)}")
     torch.manual_seed(config.seed)                                     # same initial weights for the same seed
     model = build_model(model_kw)
     out = Path(out_dir)

@@ -274,11 +274,13 @@ def show_summary(rows:list[dict])->plt.Figure:
     fig, axs = plt.subplots(1, 2, figsize=(9, 3.2), layout='constrained')
     labels = [r['label'].replace('Strip-MLP-', '') for r in rows]
     for ax, key, scale, unit in zip(axs, ('params', 'macs'), (1e6, 1e9), ('parameters (M)', 'MACs at 224 (G)')):
-        bars = ax.bar(labels, [r[key] / scale for r in rows], color='#7fb3d5', label='this implementation')
-        ax.plot(labels, [r[f'paper_{key}'] / scale for r in rows], 'k_', ms=30, mew=2, label='paper (parameters: official code)')
+        bars = ax.bar(labels, [r[key] / scale for r in rows], color='#7fb3d5', label='counted here')
+        ax.plot(labels, [r[f'paper_{key}'] / scale for r in rows], 'k_', ms=30, mew=2,
+                label='official: parameters of its code, MACs of the paper')
         for b, r in zip(bars, rows):
-            ax.text(b.get_x() + b.get_width() / 2, b.get_height(), f"{r['paper_top1']}%", ha='center', va='bottom', fontsize=8)
-        ax.set_title(unit + ', with paper top-1', fontsize=10); ax.margins(y=0.15)
+            ax.text(b.get_x() + b.get_width() / 2, b.get_height(), f"top-1 {r['paper_top1']}%", ha='center', va='bottom', fontsize=7)
+        ax.set_title(f"{unit}: counted here (bars), official (black);\nthe paper's ImageNet top-1 on top", fontsize=9)
+        ax.margins(y=0.15)
     axs[0].legend(fontsize=8, loc='upper left', markerscale=0.4)
     plt.close(fig)                                                      # shown once, as a cell's value
     return fig
