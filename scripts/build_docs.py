@@ -65,20 +65,27 @@ def to_html(nb, title, nav):
 
 STYLE = ('<style>nav.pages{position:fixed;top:0;left:0;bottom:0;width:13rem;overflow:auto;padding:1rem;'
          'font:14px sans-serif;background:#f7f7f7;border-right:1px solid #ddd}nav.pages a{display:block;margin:.3rem 0}'
+         'nav.pages p.part{margin:1rem 0 .2rem;font-weight:bold;color:#555;text-transform:uppercase;font-size:12px}'
          'body{margin-left:15rem!important}</style>')
+PARTS = {'0': 'The learning path', '1': 'The learning path', '2': 'Reference', '3': 'Reference'}   # by the first digit
 
 
 def main(flags):
     paths = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith('_'))
     exec_all.flags = flags
-    pages, failed = {}, []
+    pages, parts, failed = {}, {}, []
     for path in paths:
         print(f'executing {path.relative_to(ROOT)} ...', flush=True)
         try: pages[_nbpath2html(path).name] = processed(path)
         except Exception as e: failed.append(path.name); print(e, file=sys.stderr)
+        parts[_nbpath2html(path).name] = PARTS[path.name[0]] if path.name[0] in PARTS else None
     shutil.rmtree(DOCS, ignore_errors=True)
     DOCS.mkdir()
-    links = ''.join(f'<a href="{f}">{html.escape(t)}</a>' for f, (_, t) in pages.items() if f != 'index.html')
+    links = ''
+    for part in dict.fromkeys(parts.values()):                 # the learning path (00-19), then the reference (20-)
+        if part is None: continue
+        links += f'<p class="part">{part}</p>' + ''.join(f'<a href="{f}">{html.escape(t)}</a>' for f, (_, t) in pages.items()
+                                                         if parts.get(f) == part)
     nav = f'{STYLE}<nav class="pages"><a href="index.html"><b>{html.escape(CFG.title)}</b></a><hr>{links}</nav>'
     for fname, (nb, title) in pages.items(): (DOCS/fname).write_text(to_html(nb, title, nav), encoding='utf-8')
     if 'index.html' not in pages: (DOCS/'index.html').write_text(f'<!DOCTYPE html><html><body>{nav}</body></html>')

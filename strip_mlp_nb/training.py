@@ -9,14 +9,13 @@ import dataclasses
 import json
 import math
 import os
-import random
 import tempfile
 import time
 import warnings
 from dataclasses import dataclass
 from numbers import Integral, Real
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable
 import numpy as np
 import torch
 from torch import nn
@@ -26,10 +25,11 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler, Subset
 from tqdm.auto import tqdm
 from .checkpoint import save_checkpoint, read_checkpoint, load_checkpoint, CheckpointError
 from .optim import build_optimizer, build_scheduler, mix_batch, soft_cross_entropy
+from .runtime import (DistInfo, dist_info, init_distributed, resolve_device, amp_dtype, epoch_seed,
+                                  seed_everything, rng_state, set_rng_state)
 
 # %% auto #0
-__all__ = ['TrainConfig', 'DistInfo', 'dist_info', 'init_distributed', 'resolve_device', 'amp_dtype', 'epoch_seed',
-           'seed_everything', 'epoch_loader', 'rng_state', 'set_rng_state', 'evaluate', 'train']
+__all__ = ['TrainConfig', 'epoch_loader', 'evaluate', 'train']
 
 # %% ../nbs/08_training.ipynb #efc8a292
 _AMP = ('auto', 'bf16', 'fp16', 'off')
@@ -97,64 +97,6 @@ def _checked(self:TrainConfig)->dict:
         raise ValueError(f"TrainConfig.warmup_epochs ({self.warmup_epochs}) must not exceed epochs ({self.epochs})")
     return out
 
-# %% ../nbs/08_training.ipynb #2f8b5e18
-class DistInfo(NamedTuple):
-    "Where this process stands in a (possibly one-process) distributed run."
-    rank: int = 0               # global rank; 0 writes checkpoints and shows progress
-    world_size: int = 1         # number of processes
-    local_rank: int = 0         # rank on this machine: picks the GPU
-
-    @property
-    def is_main(self)->bool: return self.rank == 0
-    @property
-    def distributed(self)->bool: return self.world_size > 1
-
-def dist_info()->DistInfo:
-    "Rank, world size and local rank: from the process group if one is running, else from torchrun's variables."
-    local = int(os.environ.get('LOCAL_RANK', 0))
-    if dist.is_available() and dist.is_initialized(): return DistInfo(dist.get_rank(), dist.get_world_size(), local)
-    return DistInfo(int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1)), local)
-
-def init_distributed(
-    backend:str|None=None,      # None: 'nccl' if CUDA is available, else 'gloo'
-)->DistInfo:
-    "Join the process group when launched by torchrun with several processes (idempotent); a no-op otherwise."
-    info = dist_info()
-    if info.distributed and not dist.is_initialized():
-        cuda = torch.cuda.is_available()
-        if cuda: torch.cuda.set_device(info.local_rank)
-        dist.init_process_group(backend or ('nccl' if cuda else 'gloo'))
-        info = dist_info()
-    return info
-
-# %% ../nbs/08_training.ipynb #ff4663ec
-def resolve_device(device=None, info:DistInfo|None=None)->torch.device:
-    "The configured device; None: this process's GPU if CUDA is available, else the CPU. 'cuda' means this rank's GPU."
-    info = info or dist_info()
-    if device is None: device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    device = torch.device(device)
-    if device.type == 'cuda' and device.index is None: device = torch.device('cuda', info.local_rank)
-    return device
-
-def amp_dtype(
-    amp:str,                    # TrainConfig.amp: 'auto', 'bf16', 'fp16' or 'off'
-    device:torch.device,
-)->torch.dtype|None:            # autocast dtype, or None for full precision
-    "The autocast dtype that `amp` means on `device`."
-    if amp == 'off' or (amp == 'auto' and device.type != 'cuda'): return None
-    if amp == 'auto': return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    if amp == 'fp16' and device.type != 'cuda': raise ValueError("amp='fp16' needs a CUDA device; on the CPU use 'bf16' or 'off'")
-    return torch.bfloat16 if amp == 'bf16' else torch.float16
-
-# %% ../nbs/08_training.ipynb #a8aa90db
-def epoch_seed(seed:int, epoch:int, rank:int=0)->int:
-    "A well-mixed 63-bit seed for one (seed, epoch, rank)."
-    return int(np.random.SeedSequence([seed, epoch, rank]).generate_state(1, dtype=np.uint64)[0] >> 1)
-
-def seed_everything(seed:int):
-    "Seed `random`, `numpy` and `torch` (CPU and every CUDA device)."
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
-
 # %% ../nbs/08_training.ipynb #0710bff1
 def epoch_loader(
     data:Dataset,               # items (image, label, ...)
@@ -175,24 +117,6 @@ def epoch_loader(
     g = torch.Generator().manual_seed(epoch_seed(seed, epoch, info.rank))   # seeds the worker processes
     return DataLoader(data, batch_size, sampler=sampler, drop_last=drop_last, num_workers=num_workers,
                       generator=g, pin_memory=pin_memory)
-
-# %% ../nbs/08_training.ipynb #cbf40e9c
-def rng_state()->dict:
-    "The state of the `torch` (CPU and CUDA), `numpy` and `random` generators, as plain data."
-    name, keys, pos, has_gauss, cached = np.random.get_state()
-    return dict(torch=torch.get_rng_state(), cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
-                numpy=dict(name=name, keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos),
-                           has_gauss=int(has_gauss), cached_gaussian=float(cached)),
-                python=random.getstate())
-
-def set_rng_state(state:dict):
-    "Restore generator states saved by `rng_state`."
-    torch.set_rng_state(state['torch'])
-    if state.get('cuda') and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state['cuda'])
-    n = state['numpy']
-    np.random.set_state((n['name'], n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['cached_gaussian']))
-    v, internal, gauss = state['python']
-    random.setstate((v, tuple(internal), gauss))
 
 # %% ../nbs/08_training.ipynb #4b93d4ea
 def _batches(loader, device:torch.device, transform:Callable|None):
@@ -352,6 +276,10 @@ def _prepare(model:nn.Module, train_data:Dataset, config:TrainConfig, info:DistI
     steps = len(epoch_loader(train_data, config.batch_size, drop_last=config.drop_last, info=info))
     if steps == 0: raise ValueError(f"no training steps: {len(train_data)} images, batch_size {config.batch_size}, "
                                     f"{info.world_size} process(es) and drop_last={config.drop_last}")
+    per_rank = -(-len(train_data) // info.world_size)                   # DistributedSampler pads to equal shares
+    if not config.drop_last and per_rank % config.batch_size == 1:
+        raise ValueError(f"with drop_last=False each epoch would end on a batch of one image ({per_rank} images per process, "
+                         f"batch_size {config.batch_size}), which BatchNorm cannot train on: set drop_last=True or change batch_size")
     scaler = torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
     return model, optimizer, build_scheduler(optimizer, config, steps), scaler
 
