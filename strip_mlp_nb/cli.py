@@ -105,6 +105,7 @@ def build_parser()->argparse.ArgumentParser:
     t.add_argument('--out', metavar='DIR', help='output folder for last.pt, best.pt, history.json, config.yaml '
                    '(default: outputs/DATASET-MODEL)')
     t.add_argument('--resume', action='store_true', help='continue from DIR/last.pt (at most one epoch is lost)')
+    t.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
     t.add_argument('--no-progress', action='store_true', help='no progress bars or per-epoch lines')
     t.add_argument('--time-limit', type=float, metavar='SECONDS', help='stop after the epoch at which the next would overrun')
     t.add_argument('--threads', type=int, metavar='N', help="CPU threads per process (default: PyTorch's; torchrun sets 1)")
@@ -154,6 +155,7 @@ def build_parser()->argparse.ArgumentParser:
     d.add_argument('--time-limit', type=float, default=160, metavar='SECONDS', help='training time budget (default: 160)')
     d.add_argument('--threads', type=int, metavar='N', help='CPU threads (default: the cores free when it starts)')
     d.add_argument('--no-progress', action='store_true')
+    d.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
     return p
 
 # %% ../nbs/21_cli.ipynb #fe4bd797
@@ -164,7 +166,7 @@ def cmd_train(args)->int:
     out = args.out or f"outputs/{data_kw.get('dataset', 'data')}-{model_kw.get('name', 'custom')}"
     info = dist_info()
     try:
-        model, history, _ = run_training(model_kw, data_kw, config, out, resume=args.resume,
+        model, history, _ = run_training(model_kw, data_kw, config, out, resume=args.resume, overwrite=args.overwrite,
                                          progress=not args.no_progress, time_limit=args.time_limit)
         if info.is_main and history and history[-1]['val_acc'] is not None:
             best = max(history, key=lambda h: h['val_acc'])
@@ -233,7 +235,7 @@ def cmd_demo(args)->int:
     "strip-mlp demo"
     torch.set_num_threads(args.threads or free_cores())
     demo(args.out, pretrained=args.pretrained, epochs=args.epochs, train_size=args.train_size,
-         time_limit=args.time_limit, progress=not args.no_progress)
+         time_limit=args.time_limit, progress=not args.no_progress, overwrite=args.overwrite)
     return 0
 
 # %% ../nbs/21_cli.ipynb #092d5953

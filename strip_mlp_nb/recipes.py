@@ -11,7 +11,7 @@ import torch
 from .utils import asset_path
 from .model import StripMLPConfig, StripMLPNet, create_model, list_models, count_params
 from .datasets import DATA_KEYS, build_datasets
-from .training import TrainConfig, train, init_distributed
+from .training import TrainConfig, train, init_distributed, run_folder
 
 # %% auto #0
 __all__ = ['DEMO_CONFIG', 'list_configs', 'config_file', 'train_config_from_dict', 'yaml_problem', 'read_recipe',
@@ -119,9 +119,10 @@ def _plain(obj):
 def run_training(
     model_kw:dict, data_kw:dict, config:TrainConfig, # as from `load_train_config`
     out_dir,                    # checkpoints, history and the effective config.yaml go here
-    resume:bool|str=False,
+    resume:bool|str=False,      # True: continue out_dir's run (its whole config must match); 'auto': if there is one
     progress:bool=True,
     time_limit:float|None=None,
+    overwrite:bool=False,       # True: replace another run's files in out_dir (else such a folder is refused)
 )->tuple[StripMLPNet, list, tuple]: # (trained model, history, (train, validation) datasets)
     "Datasets, model (seeded initial weights) and `train` for a config; what `strip-mlp train` runs."
     import yaml
@@ -137,15 +138,29 @@ def run_training(
                          f"{model_kw['num_classes']} outputs: leave model.num_classes out, or set it to {len(classes)}")
     torch.manual_seed(config.seed)                                     # same initial weights for the same seed
     model = build_model(model_kw)
-    out = Path(out_dir)
-    if info.is_main:
-        out.mkdir(parents=True, exist_ok=True)
-        effective = dict(model=model_kw, data=data_kw, train=dataclasses.asdict(config))
-        (out / 'config.yaml').write_text(yaml.safe_dump(_plain(effective), sort_keys=False))
-        if progress:
-            print(f"{model_kw.get('name', 'StripMLPNet')} ({count_params(model):,} parameters) on {data_kw['dataset']}: "
-                  f"{len(train_data)} training and {len(val_data)} validation images, {info.world_size} process(es); "
-                  f"output: {out}", flush=True)
-    history = train(model, train_data, val_data, config, out_dir=out, resume=resume, progress=progress,
-                    time_limit=time_limit, extra=dict(data=data_kw, model_kwargs=_plain(model_kw), classes=classes))
+    effective = _plain(dict(model=model_kw, data=data_kw, train=dataclasses.asdict(config)))
+    with run_folder(out_dir, resume, overwrite) as out:                # refused before anything is written
+        if info.is_main:
+            if resume and (out / 'last.pt').exists(): _check_same_run(out, effective)
+            (out / 'config.yaml').write_text(yaml.safe_dump(effective, sort_keys=False))
+            if progress:
+                print(f"{model_kw.get('name', 'StripMLPNet')} ({count_params(model):,} parameters) on {data_kw['dataset']}: "
+                      f"{len(train_data)} training and {len(val_data)} validation images, {info.world_size} process(es); "
+                      f"output: {out}", flush=True)
+        history = train(model, train_data, val_data, config, out_dir=out, resume=resume, progress=progress,
+                        time_limit=time_limit, extra=dict(data=data_kw, model_kwargs=_plain(model_kw), classes=classes))
     return model, history, (train_data, val_data)
+
+_NOT_COMPARED = {'num_workers', 'device', 'eval_batch_size', 'epochs'}  # may change between a run and its resumption
+
+def _check_same_run(out:Path, effective:dict):
+    "Raise, listing every difference, if the run in `out` was started with another model, data or train config."
+    import yaml
+    saved_file = out / 'config.yaml'
+    if not saved_file.exists(): return
+    saved = yaml.safe_load(saved_file.read_text()) or {}
+    diff = [f"{s}.{k}: {saved.get(s, {}).get(k)!r} -> {v!r}" for s in ('model', 'data', 'train') for k, v in effective[s].items()
+            if k not in _NOT_COMPARED and saved.get(s, {}).get(k) != v]
+    diff += [f"{s}.{k}: {v!r} -> (unset)" for s in ('model', 'data') for k, v in (saved.get(s) or {}).items() if k not in effective[s]]
+    if diff: raise ValueError(f"cannot resume {out}: it was started with another configuration ({'; '.join(diff)}); "
+                              "resume with the same settings, or start a new run in another folder")

@@ -16,12 +16,13 @@ from .model import StripMLPNet, count_params, count_macs, model_from_checkpoint
 from .interaction import token_footprint
 from .summary import image_footprint
 from .datasets import build_datasets
-from .training import evaluate
+from .training import evaluate, run_folder
 from .recipes import DEMO_CONFIG, train_config_from_dict, run_training
 from .shipped import SHIPPED_MODEL
 
 # %% auto #0
-__all__ = ['show_predictions', 'show_confusion', 'show_token_footprint', 'plot_history', 'write_report', 'free_cores', 'demo']
+__all__ = ['REPORT_FILES', 'show_predictions', 'show_confusion', 'show_token_footprint', 'plot_history', 'write_report',
+           'free_cores', 'demo']
 
 # %% ../nbs/28_report.ipynb #e1bdbf96
 def show_predictions(
@@ -170,6 +171,8 @@ def free_cores()->int:
     return max(1, min(n, round(n - load)))
 
 # %% ../nbs/28_report.ipynb #105fa6fe
+REPORT_FILES = ('report.md', 'report.html', 'curves.png', 'predictions.png', 'confusion.png', 'footprint.png')
+
 def demo(
     out_dir='outputs/demo',     # where the report, pictures and checkpoints go
     *,
@@ -178,17 +181,24 @@ def demo(
     train_size:int|None=None,   # None: all training images
     time_limit:float|None=160,  # training budget in seconds (the whole demo stays within 3 minutes)
     progress:bool=True,
+    overwrite:bool=False,       # True: replace another run's files in out_dir (else such a folder is refused)
 )->Path:                        # the Markdown report's path
     "Train (or load) a small Strip-MLP on the embedded dataset, evaluate it on the test split, write a report."
-    t0 = time.perf_counter()
-    model_kw, data_kw, config = train_config_from_dict(DEMO_CONFIG, 'DEMO_CONFIG')
-    if epochs is not None: config = dataclasses.replace(config, epochs=epochs, warmup_epochs=min(config.warmup_epochs, epochs))
-    if train_size is not None: data_kw['train_size'] = train_size
-    out, history, facts = Path(out_dir), [], []
     ckpt = None if pretrained is None else Path(pretrained or SHIPPED_MODEL)
     if ckpt is not None and not ckpt.exists():
         raise FileNotFoundError(f"no trained model at {ckpt}: give an existing checkpoint, or train one with "
                                 "pretrained=None (on the command line: leave out --pretrained)")
+    with run_folder(out_dir, overwrite=overwrite):                       # another run's folder is refused
+        return _demo(Path(out_dir), ckpt, epochs, train_size, time_limit, progress)
+
+def _demo(out:Path, ckpt:Path|None, epochs, train_size, time_limit, progress)->Path:
+    "The body of `demo`, in a run folder it holds."
+    t0 = time.perf_counter()
+    for name in REPORT_FILES: (out / name).unlink(missing_ok=True)      # an earlier demo's report is replaced whole
+    model_kw, data_kw, config = train_config_from_dict(DEMO_CONFIG, 'DEMO_CONFIG')
+    if epochs is not None: config = dataclasses.replace(config, epochs=epochs, warmup_epochs=min(config.warmup_epochs, epochs))
+    if train_size is not None: data_kw['train_size'] = train_size
+    history, facts = [], []
     if ckpt is None:
         model, history, (_, val) = run_training(model_kw, data_kw, config, out, progress=progress, time_limit=time_limit)
         facts += [('training', f"{len(history)} epoch{'s' * (len(history) > 1)} in {sum(h['time'] for h in history):.0f} s on "

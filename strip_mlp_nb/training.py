@@ -29,7 +29,7 @@ from .runtime import (DistInfo, dist_info, init_distributed, resolve_device, amp
                                   seed_everything, rng_state, set_rng_state)
 
 # %% auto #0
-__all__ = ['TrainConfig', 'epoch_loader', 'evaluate', 'train']
+__all__ = ['RUN_FILES', 'TrainConfig', 'epoch_loader', 'evaluate', 'run_folder', 'train']
 
 # %% ../nbs/08_training.ipynb #efc8a292
 _AMP = ('auto', 'bf16', 'fp16', 'off')
@@ -256,6 +256,53 @@ def _num_classes(model:nn.Module)->int:
     if not k: raise ValueError("train needs a classifier with a `num_classes` attribute > 0")
     return k
 
+# %% ../nbs/08_training.ipynb #93597d40
+RUN_FILES = ('last.pt', 'best.pt', 'history.json', 'config.yaml')   # what a run writes into its folder
+_HELD = set()                                                       # run folders this process holds
+
+def _alive(pid:int)->bool:
+    "Whether a process with this PID exists (on this machine)."
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
+
+def _take_lock(lock:Path):
+    "Create `lock` holding this PID; one left by a dead process is taken over, one held by a live process refused."
+    for _ in range(3):
+        try:
+            with os.fdopen(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644), 'w') as f: f.write(str(os.getpid()))
+            return
+        except FileExistsError:
+            try: pid = int(lock.read_text().strip() or 0)
+            except (OSError, ValueError): pid = 0
+            if pid and _alive(pid): raise FileExistsError(f"{lock.parent} is in use by another run (process {pid}): "
+                                                          "wait for it to finish, or choose another folder") from None
+            lock.unlink(missing_ok=True)                                # left by a run that was killed
+    raise FileExistsError(f"could not take the lock {lock}")
+
+@contextlib.contextmanager
+def run_folder(
+    out,                        # the run's folder (created if missing); None: no folder, nothing to guard
+    resume:bool|str=False,      # True / 'auto': this run continues the folder's run
+    overwrite:bool=False,       # True: delete the folder's earlier run files first
+):
+    "Hold a run folder for one run: refuse another run's files or a live run, clean up after killed saves."
+    out = None if out is None else Path(out)
+    if out is None or out.resolve() in _HELD or not dist_info().is_main: yield out; return
+    out.mkdir(parents=True, exist_ok=True)
+    _take_lock(out / '.lock'); _HELD.add(out.resolve())
+    try:
+        old = [n for n in RUN_FILES if (out / n).exists()]
+        if old and not resume and not overwrite:
+            raise FileExistsError(f"{out} holds another run ({', '.join(old)}): continue it with resume (--resume), "
+                                  "replace it with overwrite (--overwrite), or choose another folder")
+        for n in old if overwrite and not resume else (): (out / n).unlink()
+        for t in out.glob('.*.tmp'): t.unlink(missing_ok=True)           # from a save that was killed midway
+        yield out
+    finally:
+        _HELD.discard(out.resolve()); (out / '.lock').unlink(missing_ok=True)
+
 # %% ../nbs/08_training.ipynb #be857bf1
 def _run_files(out_dir, resume)->tuple:
     "(out folder, its last.pt), both None without `out_dir`, after checking `resume` against them."
@@ -331,25 +378,11 @@ def _out_of_time(t_run:float, row:dict, time_limit:float|None, device:torch.devi
     return _all_sum(torch.tensor(float(over), device=device), info).item() > 0
 
 # %% ../nbs/08_training.ipynb #d2cce954
-def train(
-    model:nn.Module,            # a classifier with `num_classes`, e.g. a StripMLPNet; trained in place, moved to the device
-    train_data:Dataset,         # items (image, label, ...), images as tensors
-    val_data:Dataset|None=None, # evaluated after every epoch; None: no validation and no best.pt
-    config:TrainConfig|None=None, # hyper-parameters; None: the official recipe, TrainConfig()
-    out_dir=None,               # folder for last.pt, best.pt and history.json; None: write nothing
-    resume:bool|str=False,      # True: continue from out_dir/last.pt; 'auto': if it exists, else start afresh
-    *,
-    batch_transform:Callable|None=None,      # applied to each training batch of images on the device (e.g. GPU augmentation)
-    eval_batch_transform:Callable|None=None, # applied to each validation batch on the device
-    progress:bool=True,         # progress bars and a line per epoch (main process only)
-    time_limit:float|None=None, # seconds: stop after the epoch at which the next one would overrun
-    extra:dict|None=None,       # more plain entries for every checkpoint (e.g. the data config)
-)->list[dict]:                  # one row per epoch: epoch, train_loss, train_acc, val_loss, val_acc, val_acc5, lr, time
-    "Train `model` with the official recipe; checkpoint each epoch; resume exactly; DDP under torchrun."
-    config, info = config or TrainConfig(), init_distributed()
+def _train(model, train_data, val_data, config:TrainConfig, info:DistInfo, out, last, resume, batch_transform,
+           eval_batch_transform, progress:bool, time_limit, extra)->list[dict]:
+    "The body of `train`, in a run folder it holds."
     device = resolve_device(config.device, info)
     dtype = amp_dtype(config.amp, device)
-    out, last = _run_files(out_dir, resume)
     model, optimizer, scheduler, scaler = _prepare(model, train_data, config, info, device, dtype)
     start, history = _resume(last, model, optimizer, scheduler, scaler, config, info) if resume and last.exists() else (0, [])
     net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None) \
@@ -375,3 +408,26 @@ def train(
             break
     epochs.close()
     return history
+
+# %% ../nbs/08_training.ipynb #54f8deac
+def train(
+    model:nn.Module,            # a classifier with `num_classes`, e.g. a StripMLPNet; trained in place, moved to the device
+    train_data:Dataset,         # items (image, label, ...), images as tensors
+    val_data:Dataset|None=None, # evaluated after every epoch; None: no validation and no best.pt
+    config:TrainConfig|None=None, # hyper-parameters; None: the official recipe, TrainConfig()
+    out_dir=None,               # folder for last.pt, best.pt and history.json; None: write nothing
+    resume:bool|str=False,      # True: continue from out_dir/last.pt; 'auto': if it exists, else start afresh
+    overwrite:bool=False,       # True: replace another run's files in out_dir (else such a folder is refused)
+    *,
+    batch_transform:Callable|None=None,      # applied to each training batch of images on the device (e.g. GPU augmentation)
+    eval_batch_transform:Callable|None=None, # applied to each validation batch on the device
+    progress:bool=True,         # progress bars and a line per epoch (main process only)
+    time_limit:float|None=None, # seconds: stop after the epoch at which the next one would overrun
+    extra:dict|None=None,       # more plain entries for every checkpoint (e.g. the data config)
+)->list[dict]:                  # one row per epoch: epoch, train_loss, train_acc, val_loss, val_acc, val_acc5, lr, time
+    "Train `model` with the official recipe; checkpoint each epoch; resume exactly; DDP under torchrun."
+    config, info = config or TrainConfig(), init_distributed()
+    out, last = _run_files(out_dir, resume)
+    with run_folder(out, resume, overwrite):                            # refuses another run's folder, locks it
+        return _train(model, train_data, val_data, config, info, out, last, resume, batch_transform,
+                      eval_batch_transform, progress, time_limit, extra)
