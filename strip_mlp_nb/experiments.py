@@ -346,7 +346,7 @@ def reference_model(
 # %% ../nbs/12_experiments.ipynb #782cf6a8
 def erf_comparison(
     mixers:tuple=('global', 'axial', 'strip'),
-    epochs:int=5,               # training epochs of the demo recipe (its warm-up and cosine scaled to them)
+    epochs:int=5,               # training epochs of the demo recipe (its 1-epoch warm-up, then the cosine over the rest)
     n_images:int=50,            # test images the ERFs average over (RepLKNet: 50)
     stages:tuple=(0, 1, 2, 3),  # stages whose central output is explained
     save_dir=None,              # a folder to keep the trained models in (mixer.pt), e.g. outputs/analysis_erf
