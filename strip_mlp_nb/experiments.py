@@ -386,7 +386,7 @@ def main(argv:list|None=None)->int:
     p.add_argument('--epochs', type=int, help="default: each recipe's (embedded 12, digits 15)")
     p.add_argument('--train-size', type=int, help='use this many training images (quick checks)')
     p.add_argument('--copy-to', metavar='FILE', help='also write the results there (e.g. strip_mlp_nb/assets/results/ablations.json, '
-                   'the file shipped_ablations() reads)')
+                   'the file stored_experiments() reads)')
     p.add_argument('--plot', metavar='FILE', help='save the picture there (e.g. ablations.png)')
     p.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
                    help='a bar and a line per run on stderr (default: only when stderr is a terminal)')
