@@ -180,6 +180,9 @@ def _replace(config:StripMLPConfig, **changes)->StripMLPConfig:
 def _check_images(x:torch.Tensor, cfg:StripMLPConfig):
     "Raise a clear TypeError/ValueError unless `x` is a float batch (N, in_chans, H, W) of the built image size."
     C, (H, W) = cfg.in_chans, cfg.image_size
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"StripMLPNet expects a torch.Tensor (N, {C}, {H}, {W}), got a {type(x).__name__}: convert it with "
+                        "torch.as_tensor(x), or torch.stack(images) for a list of image tensors")
     if x.dim() != 4:
         raise ValueError(f"StripMLPNet expects a batch of images (N, {C}, {H}, {W}), got a {x.dim()}-D tensor of "
                          f"shape {tuple(x.shape)}; for one image use x.unsqueeze(0)")
@@ -187,6 +190,7 @@ def _check_images(x:torch.Tensor, cfg:StripMLPConfig):
         raise TypeError(f"StripMLPNet expects floating-point images, got dtype {x.dtype}; convert with x.float() "
                         f"and scale to [0, 1], then normalise with the model's default_cfg mean and std (a model with "
                         f"input_mean/input_std normalises by itself: its default_cfg says mean 0, std 1)")
+    if x.shape[0] == 0: raise ValueError(f"StripMLPNet got an empty batch, shape {tuple(x.shape)}: give it at least one image")
     if x.shape[1] != C:
         raise ValueError(f"StripMLPNet expects {C} input channels, (N, {C}, {H}, {W}), got {x.shape[1]} "
                          f"(shape {tuple(x.shape)})")
@@ -222,6 +226,10 @@ def _in_layout_of(weight:torch.Tensor, x:torch.Tensor)->torch.Tensor:
 def _prepare_images(x:torch.Tensor, model:nn.Module)->torch.Tensor:
     "Images checked, normalised if `model` carries `input_mean`, and in the memory layout of its `patch_embed`."
     _check_images(x, model.config)
+    if model.training and x.shape[0] == 1 and model.config.stage_sizes[-1] == (1, 1):  # before any BatchNorm buffer moves
+        raise ValueError("a training batch of one image is not possible here: on stage 4's 1x1 map BatchNorm would see one "
+                         "value per channel; train on batches of 2 or more, or call model.eval() to predict")
+    if x.dtype != model.patch_embed.weight.dtype: x = x.to(model.patch_embed.weight.dtype)   # float64 / float16 images
     if model.config.input_mean is not None: x = _normalize_input(x, model.input_mean, model.input_std)
     return _in_layout_of(model.patch_embed.weight, x)
 
