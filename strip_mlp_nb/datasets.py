@@ -308,10 +308,13 @@ def _subset(data, size:int|None, seed:int):
     sub.classes = getattr(data, 'classes', None)
     return sub
 
+_DATASETS = ('embedded', 'digits', 'cifar10', 'cifar100', 'caltech101', 'image_folder')
+
 def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
     "The 'train' or 'val' dataset for a dataset name."
     kw = dict(transform=transform, **({} if seed is None else dict(seed=seed)))
     which = 'train' if split == 'train' else 'test'                     # the loaders call validation 'test'
+    if name not in _DATASETS: raise ValueError(f"unknown dataset {name!r}; known: {DATA_KEYS['dataset']}")
     need_root = name not in ('embedded', 'digits')
     if need_root and not root: raise ValueError(f"dataset {name!r} needs data.root (the folder holding it)")
     if need_root and not Path(root).exists(): raise FileNotFoundError(f"data.root {root} does not exist (dataset {name!r})")
