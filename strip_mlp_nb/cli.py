@@ -91,6 +91,13 @@ _EXAMPLES = {
   strip-mlp demo --epochs 2 --out /tmp/demo""",
 }
 
+def _positive(text:str)->int:
+    "An argparse type: a whole number >= 1."
+    try: n = int(text)
+    except ValueError: n = 0
+    if n < 1: raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return n
+
 def build_parser()->argparse.ArgumentParser:
     "The `strip-mlp` argument parser: sub-commands train, evaluate, summary, configs and demo."
     p = argparse.ArgumentParser(prog='strip-mlp', description="Train, evaluate and inspect Strip-MLP models (strip_mlp_nb).")
@@ -108,7 +115,7 @@ def build_parser()->argparse.ArgumentParser:
     t.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
     t.add_argument('--no-progress', action='store_true', help='no progress bars or per-epoch lines')
     t.add_argument('--time-limit', type=float, metavar='SECONDS', help='stop after the epoch at which the next would overrun')
-    t.add_argument('--threads', type=int, metavar='N', help="CPU threads per process (default: PyTorch's; torchrun sets 1)")
+    t.add_argument('--threads', type=_positive, metavar='N', help="CPU threads per process (default: PyTorch's; torchrun sets 1)")
     for flag, key, typ, help in _FLAGS: t.add_argument(flag, type=typ, metavar=key.split('.')[1].upper(), help=f'{help} ({key})')
     t.add_argument('--depths', type=int, nargs=4, metavar='N', help='blocks per stage (model.depths)')
     t.add_argument('--sync-bn', action='store_true', help='SyncBatchNorm under DDP on CUDA (train.sync_bn)')
@@ -124,7 +131,7 @@ def build_parser()->argparse.ArgumentParser:
     e.add_argument('--model', help='variant, for checkpoints without a config (bare state dicts)')
     e.add_argument('--img-size', type=int, help='with --model: the input size')
     e.add_argument('--num-classes', type=int, help='with --model: the head outputs')
-    e.add_argument('--batch-size', type=int, default=256)
+    e.add_argument('--batch-size', type=_positive, default=256)
     e.add_argument('--device', help='default: cuda if available')
     e.add_argument('--confusion', action='store_true', help='also print the confusion matrix')
     e.add_argument('--no-progress', action='store_true')
@@ -153,7 +160,7 @@ def build_parser()->argparse.ArgumentParser:
     d.add_argument('--epochs', type=int, help='epochs (default: the demo config\'s)')
     d.add_argument('--train-size', type=int, help='use this many training images (default: all)')
     d.add_argument('--time-limit', type=float, default=160, metavar='SECONDS', help='training time budget (default: 160)')
-    d.add_argument('--threads', type=int, metavar='N', help='CPU threads (default: the cores free when it starts)')
+    d.add_argument('--threads', type=_positive, metavar='N', help='CPU threads (default: the cores free when it starts)')
     d.add_argument('--no-progress', action='store_true')
     d.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
     return p

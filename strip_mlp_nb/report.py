@@ -188,16 +188,17 @@ def demo(
     if ckpt is not None and not ckpt.exists():
         raise FileNotFoundError(f"no trained model at {ckpt}: give an existing checkpoint, or train one with "
                                 "pretrained=None (on the command line: leave out --pretrained)")
+    model_kw, data_kw, config = train_config_from_dict(DEMO_CONFIG, 'DEMO_CONFIG')     # every value checked first
+    if epochs is not None: config = dataclasses.replace(config, epochs=epochs, warmup_epochs=min(config.warmup_epochs, epochs))
+    if train_size is not None: data_kw['train_size'] = train_size
+    build_datasets(data_kw, model_kw['img_size'], splits=())            # checks the data values, builds nothing
     with run_folder(out_dir, overwrite=overwrite):                       # another run's folder is refused
-        return _demo(Path(out_dir), ckpt, epochs, train_size, time_limit, progress)
+        return _demo(Path(out_dir), ckpt, model_kw, data_kw, config, time_limit, progress)
 
-def _demo(out:Path, ckpt:Path|None, epochs, train_size, time_limit, progress)->Path:
+def _demo(out:Path, ckpt:Path|None, model_kw:dict, data_kw:dict, config, time_limit, progress)->Path:
     "The body of `demo`, in a run folder it holds."
     t0 = time.perf_counter()
     for name in REPORT_FILES: (out / name).unlink(missing_ok=True)      # an earlier demo's report is replaced whole
-    model_kw, data_kw, config = train_config_from_dict(DEMO_CONFIG, 'DEMO_CONFIG')
-    if epochs is not None: config = dataclasses.replace(config, epochs=epochs, warmup_epochs=min(config.warmup_epochs, epochs))
-    if train_size is not None: data_kw['train_size'] = train_size
     history, facts = [], []
     if ckpt is None:
         model, history, (_, val) = run_training(model_kw, data_kw, config, out, progress=progress, time_limit=time_limit)

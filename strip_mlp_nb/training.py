@@ -290,6 +290,7 @@ def run_folder(
     "Hold a run folder for one run: refuse another run's files or a live run, clean up after killed saves."
     out = None if out is None else Path(out)
     if out is None or out.resolve() in _HELD or not dist_info().is_main: yield out; return
+    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"{out} is a file, not a folder: choose another output folder")
     out.mkdir(parents=True, exist_ok=True)
     _take_lock(out / '.lock'); _HELD.add(out.resolve())
     try:
