@@ -18,7 +18,7 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['CheckpointError', 'UnsafeCheckpointError', 'OfficialConfig', 'read_checkpoint', 'save_checkpoint', 'LoadResult',
-           'load_checkpoint', 'build_to_fit']
+           'load_checkpoint', 'build_to_fit', 'check_sizes']
 
 # %% ../nbs/20_checkpoint.ipynb #a52718e3
 class CheckpointError(ValueError):
@@ -273,3 +273,29 @@ def build_to_fit(
     missing, unexpected = [k for k in own if k not in sd], [k for k in sd if k not in own]
     if missing or unexpected: raise CheckpointError(_keys_message(name, missing, unexpected))
     return build()
+
+# %% ../nbs/20_checkpoint.ipynb #c27f18d9
+def _strip_sizes(cfg)->dict:
+    "The sizes a Strip-MLP config states (ours: a dict; official: the yacs node), by StripMLPConfig's names."
+    if isinstance(cfg, OfficialConfig):
+        s = cfg.get('MODEL', {}).get('STRIP_MLP', {})
+        return dict(img_size=cfg.get('DATA', {}).get('IMG_SIZE'), embed_dim=s.get('EMBED_DIM', 80),
+                    depths=s.get('LAYERS', (2, 8, 14, 2)), patch_size=s.get('PATCH_SIZE', 4), in_chans=s.get('IN_CHANS', 3))
+    return dict(cfg)
+
+def check_sizes(
+    cfg,                        # a checkpoint's config: ours (a dict of StripMLPConfig fields) or the official yacs node
+    sd:dict,                    # its state dict
+    name:str='the checkpoint',  # for messages
+):
+    "Refuse a Strip-MLP config whose sizes its own tensors contradict, before any model is built."
+    c, w = _strip_sizes(cfg), sd.get('patch_embed.weight')
+    implied = {}
+    if isinstance(w, torch.Tensor) and w.dim() == 4: implied.update(embed_dim=w.shape[0], in_chans=w.shape[1], patch_size=w.shape[-1])
+    if blocks := [len({k.split('.')[1] for k in sd if k.startswith(f'blocks{s}.')}) for s in (1, 2, 3, 4)]:
+        if any(blocks): implied['depths'] = tuple(blocks)
+    grid, patch = _first_stage_grid(sd)
+    if grid is not None and isinstance(c.get('img_size'), int): implied['img_size'] = grid * c.get('patch_size', patch)
+    stated = {k: tuple(v) if isinstance(v, (list, tuple)) else v for k, v in c.items() if k in implied}
+    if bad := [f"{k}: config {stated[k]!r}, tensors {implied[k]!r}" for k in stated if stated[k] != implied[k]]:
+        raise CheckpointError(f"{name}: its config contradicts its own tensors ({'; '.join(bad)}); nothing was built")

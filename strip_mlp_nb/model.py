@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from .blocks import StripMLPBlock
-from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, CheckpointError, OfficialConfig
+from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, check_sizes, CheckpointError, OfficialConfig
 from .transforms import IMAGENET_MEAN, IMAGENET_STD
 
 # %% auto #0
@@ -415,6 +415,7 @@ def model_from_checkpoint(
     "The model a checkpoint describes, with its weights loaded."
     sd, meta = read_checkpoint(src)
     cfg, what = meta.get('config'), str(src) if isinstance(src, (str, Path)) else 'the checkpoint'
+    if name is None and isinstance(cfg, dict): check_sizes(cfg, sd, what)  # sizes its tensors contradict: refused unbuilt
     if name is not None:
         build = lambda: create_model(name, img_size=img_size or 224, num_classes=num_classes or 1000, **overrides)
     elif meta['format'] == 'strip_mlp_nb' and isinstance(cfg, dict):
