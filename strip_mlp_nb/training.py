@@ -360,7 +360,10 @@ def _epoch_row(epoch:int, sums, model:nn.Module, optimizer, val_data, config:Tra
     return row
 
 def _save_epoch(model:nn.Module, out:Path, history:list, best:float, state:dict):
-    "best.pt if this epoch beats `best` on validation, then last.pt and history.json."
+    "best.pt if this epoch beats `best` on validation, then last.pt and history.json; never weights that are not finite."
+    if bad := [k for k, t in model.state_dict().items() if t.is_floating_point() and not torch.isfinite(t).all()]:
+        raise FloatingPointError(f"epoch {history[-1]['epoch']}: {len(bad)} tensor(s) are not finite after training "
+                                 f"(first: {bad[0]}): training stopped, the last good checkpoint is kept")
     if history[-1]['val_acc'] is not None and history[-1]['val_acc'] > best: save_checkpoint(model, out / 'best.pt', **state)
     save_checkpoint(model, out / 'last.pt', **state)            # after best.pt: see "Checkpoints"
     _write_json(history, out / 'history.json')
