@@ -46,6 +46,7 @@ COLOUR_VARIANTS = {     # the colour-comparison question (below); trained only w
 }
 _VARIANTS = {**ABLATION_VARIANTS, **COLOUR_VARIANTS}
 
+# %% ../nbs/12_experiments.ipynb #a34b93b4
 def _recipe(dataset:str, epochs:int)->dict:
     "The demo's recipe on another dataset and epoch count."
     r = copy.deepcopy(DEMO_CONFIG)

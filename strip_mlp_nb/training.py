@@ -281,6 +281,7 @@ def _take_lock(lock:Path):
             lock.unlink(missing_ok=True)                                # left by a run that was killed
     raise FileExistsError(f"could not take the lock {lock}")
 
+# %% ../nbs/08_training.ipynb #6cd36b7d
 @contextlib.contextmanager
 def run_folder(
     out,                        # the run's folder (created if missing); None: no folder, nothing to guard
