@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Check the CUDA paths on a GPU machine within 8 minutes (gpu-flagged notebook cells, the benchmark in fp32, bf16 and
+# compiled, one epoch of AMP training, DDP over several GPUs) and write outputs/gpu_check.json. Without CUDA: prints
+# "no CUDA device: nothing to check" and exits 0. Arguments go to scripts/gpu_check.py (--official PATH, --json, --budget).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[[ -x .venv/bin/python ]] || bash scripts/setup_env.sh
+exec .venv/bin/python scripts/gpu_check.py "$@"
