@@ -6,6 +6,7 @@
 from __future__ import annotations
 import os
 import random
+import sys
 from typing import NamedTuple
 import numpy as np
 import torch
@@ -13,7 +14,7 @@ import torch.distributed as dist
 
 # %% auto #0
 __all__ = ['DistInfo', 'dist_info', 'init_distributed', 'resolve_device', 'amp_dtype', 'epoch_seed', 'seed_everything',
-           'rng_state', 'set_rng_state']
+           'rng_state', 'set_rng_state', 'bars_shown']
 
 # %% ../nbs/33_runtime.ipynb #2f8b5e18
 class DistInfo(NamedTuple):
@@ -92,3 +93,8 @@ def set_rng_state(state:dict):
     np.random.set_state((n['name'], n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['cached_gaussian']))
     v, internal, gauss = state['python']
     random.setstate((v, tuple(internal), gauss))
+
+# %% ../nbs/33_runtime.ipynb #c4d80b9f
+def bars_shown(progress:bool=True)->bool:
+    "Whether to draw progress bars: when asked for, and only on a terminal or in a notebook (never into a log file)."
+    return bool(progress) and (sys.stderr.isatty() or 'ipykernel' in sys.modules)

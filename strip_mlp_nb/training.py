@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 from .checkpoint import save_checkpoint, read_checkpoint, load_checkpoint, CheckpointError
 from .optim import build_optimizer, build_scheduler, mix_batch, soft_cross_entropy
 from .runtime import (DistInfo, dist_info, init_distributed, resolve_device, amp_dtype, epoch_seed,
-                                  seed_everything, rng_state, set_rng_state)
+                                  seed_everything, rng_state, set_rng_state, bars_shown)
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'TrainConfig', 'epoch_loader', 'evaluate', 'run_folder', 'train']
@@ -161,7 +161,7 @@ def evaluate(
     model.eval()
     try:
         for x, y in tqdm(_batches(loader, device, batch_transform), total=len(loader), desc='evaluate', leave=False,
-                         disable=not (progress and info.is_main)):
+                         disable=not (bars_shown(progress) and info.is_main)):
             with _autocast(device, dtype): logits = model(x)
             logits = logits.float()
             top = logits.topk(min(5, logits.shape[1]), dim=1).indices                 # (N, 5)
@@ -340,7 +340,7 @@ def _run_epoch(net:nn.Module, train_data:Dataset, epoch:int, optimizer, schedule
     rng = np.random.default_rng(seed)                           # mixup / cutmix choices
     loader = epoch_loader(train_data, config.batch_size, epoch=epoch, seed=config.seed, drop_last=config.drop_last,
                           num_workers=config.num_workers, info=info, pin_memory=device.type == 'cuda')
-    bar = tqdm(total=len(loader), desc=f'epoch {epoch + 1}', leave=False) if show else None
+    bar = tqdm(total=len(loader), desc=f'epoch {epoch + 1}', leave=False) if show and bars_shown() else None
     try: return _train_epoch(net, loader, optimizer, scheduler, scaler, config, rng, device, dtype, batch_transform, bar, info)
     except FloatingPointError as e:
         raise FloatingPointError(f"epoch {epoch + 1}, {e}: training stopped, nothing of this epoch was saved") from None
@@ -396,7 +396,8 @@ def _train(model, train_data, val_data, config:TrainConfig, info:DistInfo, out, 
     if show and start: tqdm.write(f"resuming from {last}: {start} of {config.epochs} epochs done")
     best = max((h['val_acc'] for h in history if h.get('val_acc') is not None), default=-1.0)
     t_run = time.perf_counter()
-    epochs = tqdm(range(start, config.epochs), desc='epochs', initial=start, total=config.epochs, disable=not show)
+    epochs = tqdm(range(start, config.epochs), desc='epochs', initial=start, total=config.epochs,
+                  disable=not (show and bars_shown()))
     for epoch in epochs:
         t0 = time.perf_counter()
         sums = _run_epoch(net, train_data, epoch, optimizer, scheduler, scaler, config, device, dtype, batch_transform, info, show)
