@@ -261,8 +261,7 @@ def attribute(
     if unknown: raise TypeError(f"method {method!r} got unknown option(s) {sorted(unknown)}; it takes {method_options(method)}")
     if not isinstance(internal_batch_size, int) or internal_batch_size < 1:
         raise ValueError(f"internal_batch_size must be an int >= 1, got {internal_batch_size!r}")
-    bad = [k for k, v in kwargs.items() if not torch.isfinite(torch.as_tensor(v, dtype=torch.float64)).all()] \
-          if all(isinstance(v, (int, float, torch.Tensor)) for v in kwargs.values()) else []
+    bad = [k for k, v in kwargs.items() if isinstance(v, (int, float, torch.Tensor)) and not torch.isfinite(torch.as_tensor(v, dtype=torch.float64)).all()]
     if bad: raise ValueError(f"option(s) {bad} hold NaN or infinite values: the maps would be NaN")
     x = _image_batch(model, images)
     with eval_mode(model), no_inplace(model), seeded(seed, [x.device] if x.device.type == 'cuda' else []):

@@ -18,7 +18,7 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['CheckpointError', 'UnsafeCheckpointError', 'OfficialConfig', 'read_checkpoint', 'save_checkpoint', 'LoadResult',
-           'load_checkpoint', 'build_to_fit', 'check_sizes']
+           'load_checkpoint', 'build_to_fit', 'config_sizes', 'check_sizes']
 
 # %% ../nbs/20_checkpoint.ipynb #a52718e3
 class CheckpointError(ValueError):
@@ -275,8 +275,8 @@ def build_to_fit(
     return build()
 
 # %% ../nbs/20_checkpoint.ipynb #c27f18d9
-def _strip_sizes(cfg)->dict:
-    "The sizes a Strip-MLP config states (ours: a dict; official: the yacs node), by StripMLPConfig's names."
+def config_sizes(cfg)->dict:
+    "The sizes a Strip-MLP config states (ours: a dict; official: the yacs node, its defaults filled in), by StripMLPConfig's names."
     if isinstance(cfg, OfficialConfig):
         s = cfg.get('MODEL', {}).get('STRIP_MLP', {})
         return dict(img_size=cfg.get('DATA', {}).get('IMG_SIZE'), embed_dim=s.get('EMBED_DIM', 80),
@@ -289,11 +289,11 @@ def check_sizes(
     name:str='the checkpoint',  # for messages
 ):
     "Refuse a Strip-MLP config whose sizes its own tensors contradict, before any model is built."
-    c, w = _strip_sizes(cfg), sd.get('patch_embed.weight')
+    c, w = config_sizes(cfg), sd.get('patch_embed.weight')
     implied = {}
     if isinstance(w, torch.Tensor) and w.dim() == 4: implied.update(embed_dim=w.shape[0], in_chans=w.shape[1], patch_size=w.shape[-1])
-    if blocks := [len({k.split('.')[1] for k in sd if k.startswith(f'blocks{s}.')}) for s in (1, 2, 3, 4)]:
-        if any(blocks): implied['depths'] = tuple(blocks)
+    blocks = tuple(len({k.split('.')[1] for k in sd if k.startswith(f'blocks{s}.')}) for s in (1, 2, 3, 4))
+    if any(blocks): implied['depths'] = blocks
     grid, patch = _first_stage_grid(sd)
     if grid is not None and isinstance(c.get('img_size'), int): implied['img_size'] = grid * c.get('patch_size', patch)
     stated = {k: tuple(v) if isinstance(v, (list, tuple)) else v for k, v in c.items() if k in implied}

@@ -66,6 +66,14 @@ def config_from_args(args)->tuple[dict, dict, TrainConfig, dict]:
     model, data, config = train_config_from_dict(raw, args.config or 'command line')
     return model, data, config, raw
 
+# %% ../nbs/21_cli.ipynb #fdfa49a6
+def _positive(text:str)->int:
+    "An argparse type: a whole number >= 1."
+    try: n = int(text)
+    except ValueError: n = 0
+    if n < 1: raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return n
+
 # %% ../nbs/21_cli.ipynb #eb33fe71
 _EXAMPLES = {
     'train': """examples:
@@ -90,13 +98,6 @@ _EXAMPLES = {
   strip-mlp demo --pretrained outputs/embedded/best.pt
   strip-mlp demo --epochs 2 --out /tmp/demo""",
 }
-
-def _positive(text:str)->int:
-    "An argparse type: a whole number >= 1."
-    try: n = int(text)
-    except ValueError: n = 0
-    if n < 1: raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
-    return n
 
 def build_parser()->argparse.ArgumentParser:
     "The `strip-mlp` argument parser: sub-commands train, evaluate, summary, configs and demo."

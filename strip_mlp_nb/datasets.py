@@ -90,6 +90,7 @@ _ARRAY_GLOBALS = {('numpy.core.multiarray', '_reconstruct'): _numpy_reconstruct,
                   ('numpy', 'dtype'): lambda: np.dtype,
                   ('_codecs', 'encode'): lambda: _latin1_encode}      # bytes in a protocol-2 pickle written by Python 3
 
+# %% ../nbs/24_datasets.ipynb #ce9b25c9
 class ArrayUnpickler(pickle.Unpickler):
     "An unpickler that rebuilds numpy arrays and plain Python data, and refuses every other global."
     def __init__(self, file, where:str='pickle'):   # where: the file's name, for messages

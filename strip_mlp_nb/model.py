@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from .blocks import StripMLPBlock
-from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, check_sizes, CheckpointError, OfficialConfig
+from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, check_sizes, config_sizes, CheckpointError, OfficialConfig
 from .transforms import IMAGENET_MEAN, IMAGENET_STD
 
 # %% auto #0
@@ -421,10 +421,9 @@ def model_from_checkpoint(
     elif meta['format'] == 'strip_mlp_nb' and isinstance(cfg, dict):
         build = lambda: StripMLPNet(cfg, **overrides)
     elif isinstance(cfg, OfficialConfig):                               # the official training script's yacs node
-        m, s = cfg.MODEL, cfg.MODEL.get('STRIP_MLP', {})
-        official = lambda: from_official_config(img_size=cfg.DATA.IMG_SIZE, num_classes=m.NUM_CLASSES, alpha=m.get('ALPHA', 3),
-                                                embed_dim=s.get('EMBED_DIM', 80), layers=s.get('LAYERS', (2, 8, 14, 2)),
-                                                patch_size=s.get('PATCH_SIZE', 4), in_chans=s.get('IN_CHANS', 3))
+        m, sz = cfg.MODEL, config_sizes(cfg)                                # the official defaults filled in
+        official = lambda: from_official_config(num_classes=m.NUM_CLASSES, alpha=m.get('ALPHA', 3), layers=sz['depths'],
+                                                **{k: sz[k] for k in ('img_size', 'embed_dim', 'patch_size', 'in_chans')})
         build = lambda: StripMLPNet(official().config, **overrides) if overrides else official()
     else: raise CheckpointError(f"{what} holds no model config: give the variant with --model (and --img-size, --num-classes)")
     return load_checkpoint(build_to_fit(build, sd, what), sd)    # built for real only once its weights are known to fit

@@ -151,6 +151,7 @@ def run_training(
                         time_limit=time_limit, extra=dict(data=data_kw, model_kwargs=_plain(model_kw), classes=classes))
     return model, history, (train_data, val_data)
 
+# %% ../nbs/26_recipes.ipynb #cfd86e5d
 _NOT_COMPARED = {'num_workers', 'device', 'eval_batch_size', 'epochs'}  # may change between a run and its resumption
 
 def _check_same_run(out:Path, effective:dict):

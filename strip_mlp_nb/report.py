@@ -195,6 +195,7 @@ def demo(
     with run_folder(out_dir, overwrite=overwrite):                       # another run's folder is refused
         return _demo(Path(out_dir), ckpt, model_kw, data_kw, config, time_limit, progress)
 
+# %% ../nbs/28_report.ipynb #f1c3477e
 def _demo(out:Path, ckpt:Path|None, model_kw:dict, data_kw:dict, config, time_limit, progress)->Path:
     "The body of `demo`, in a run folder it holds."
     t0 = time.perf_counter()
