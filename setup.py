@@ -40,7 +40,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={cfg['lib_name']: ['assets/*', 'assets/**/*']},   # the shipped model, stored results, YAML recipes
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements, 'timm': ['timm>=1.0.31']},   # timm: strip_mlp_nb.timm_models
     python_requires='>=' + min_python,
     zip_safe=False,
     entry_points={

@@ -1,6 +1,6 @@
 """Execute notebooks in place, saving their outputs (so GitHub shows the pictures), then nbdev_clean them.
 
-Cells flagged with settings.ini `tst_flags` (notest slow gpu) are skipped and keep their stored outputs,
+Cells flagged with settings.ini `tst_flags` (notest slow gpu timm) are skipped and keep their stored outputs,
 unless forced with --flags. Stops with the failing cell's traceback and a non-zero exit if a cell raises.
 Usage: .venv/bin/python scripts/execute_nbs.py [--flags 'slow gpu'] [nbs/02_x.ipynb ...]   (default: all of nbs/)"""
 import argparse, os, sys

@@ -13,7 +13,7 @@ NBS = CFG.nbs_path
 
 
 def skip_flags(force=()):
-    "settings.ini `tst_flags` (notest slow gpu), minus the flags forced to run"
+    "settings.ini `tst_flags` (notest slow gpu timm), minus the flags forced to run"
     return set(CFG.tst_flags.split()) - set(force)
 
 

@@ -40,6 +40,7 @@ _API = {   # module -> the public names it gives the top level, in the order of 
                      'cascading_randomisation'],
     'attribution_plots': ['show_attribution', 'show_methods', 'show_layers', 'show_strip_importance', 'show_branch_flow',
                           'show_faithfulness', 'show_randomisation', 'AttributionExplorer'],
+    'model_api': ['TimmModelAPI', 'FeatureMaps', 'FeatureInfo'],
     'checkpoint': ['load_checkpoint', 'save_checkpoint', 'read_checkpoint', 'CheckpointError'],
     'summary': ['model_summary', 'format_summary', 'show_architecture', 'show_strip_mixing_block', 'show_cgsmm', 'show_lsmm',
                 'show_strip_rearrange'],

@@ -103,7 +103,7 @@ def resolve_layer(
     layer,                  # a submodule, a readable name ('stage2', 'stage3.block0.strip'), or a named_modules name
 )->tuple[str, nn.Module]:   # (name, module)
     "The module a `layer=` argument means, and a name for it; a ValueError lists the accepted names otherwise."
-    if isinstance(layer, nn.ModuleList) and len(layer): layer = layer[-1]    # a stage: its last block's output
+    if isinstance(layer, (nn.ModuleList, nn.Sequential)) and len(layer): layer = layer[-1]    # a stage: its last block's output
     if isinstance(layer, nn.Module):
         name = next((n for n, m in model.named_modules() if m is layer), None)
         if name is None: raise ValueError(f"layer {type(layer).__name__} is not a submodule of this model")

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .strip_layer import StripMLPLayer, RelativePositionTable
+from .utils import check_map
 
 # %% auto #0
 __all__ = ['strip_groups', 'CascadeGroupStripMixing']
@@ -44,18 +45,19 @@ class CascadeGroupStripMixing(nn.Module):
 
     def row_step(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
         "Strip MLP along rows (with P_h), fused with the input: GELU(BN(fuse_h[rows, x]))."
-        rows = self.proj_h(x + self.relate_pos_h(*x.shape[-2:]))
+        rows = self.proj_h(x + self.relate_pos_h(self.size[0], self.size[1]))
         return F.gelu(self.BN(self.fuse_h(torch.cat([rows, x], dim=1))))
 
     def column_step(self, x:torch.Tensor, z:torch.Tensor)->torch.Tensor:  # input x, row-step output z -> (N, C, H, W)
         "Strip MLP along columns of z (with P_w), fused with the cascade's input x: fuse_w[x, columns]."
-        columns = self.proj_w(z + self.relate_pos_w(*z.shape[-2:]))
+        columns = self.proj_w(z + self.relate_pos_w(self.size[0], self.size[1]))
         return self.fuse_w(torch.cat([x, columns], dim=1))
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
-        if x.dim() != 4 or x.shape[1] != self.channels or tuple(x.shape[-2:]) != self.size:
-            raise ValueError(f"CascadeGroupStripMixing expects (N, {self.channels}, {self.size[0]}, {self.size[1]}), "
-                             f"got {tuple(x.shape)}: its strip weights are built for one resolution")
+        x = check_map(x, self.channels, self.size[0], self.size[1], 'CascadeGroupStripMixing')
         z = self.row_step(x)
         if self.cascade: return self.column_step(x, z)          # columns of the row step's output, fused with x
         return self.column_step(z, x)                            # parallel: columns of x, fused with the row step's output
+
+# %% ../nbs/03_cgsmm.ipynb #07ea5ca8
+torch.fx.wrap('check_map')   # torch.fx records the shape check (from `31_utils`) as one call

@@ -8,6 +8,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .strip_layer import SameConv2d
+from .utils import check_map
 
 # %% auto #0
 __all__ = ['PathWeights', 'LocalStripMixing']
@@ -24,7 +25,7 @@ class PathWeights(nn.Module):
 
     def forward(self, summary:torch.Tensor)->torch.Tensor:  # (N, C, 1, 1) -> (N, C, 3), rows sum to 1
         logits = self.fc2(F.gelu(self.fc1(summary)))        # (N, 3C, 1, 1): channel c's logits at 3c, 3c+1, 3c+2
-        return logits.view(len(summary), -1, 3).softmax(dim=-1)  # (N, C, 3)
+        return logits.view(summary.shape[0], -1, 3).softmax(dim=-1)  # (N, C, 3)
 
 # %% ../nbs/04_lsmm.ipynb #fa827667
 def _blend(
@@ -59,8 +60,10 @@ class LocalStripMixing(nn.Module):
         return _blend(x, self.fc_h(x), self.fc_w(x), weights)
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
-        if x.dim() != 4 or x.shape[1] != self.channels:
-            raise ValueError(f"LocalStripMixing expects (N, {self.channels}, H, W), got {tuple(x.shape)}")
+        x = check_map(x, self.channels, what='LocalStripMixing')
         wide, tall = self.fc_h(x), self.fc_w(x)                                         # (N, C, H, W) each
         weights = self.reweight(F.adaptive_avg_pool2d(tall + wide + x, 1))              # (N, C, 3)
         return _blend(x, wide, tall, weights)
+
+# %% ../nbs/04_lsmm.ipynb #250313ec
+torch.fx.wrap('check_map')   # torch.fx records the shape check (from `31_utils`) as one call

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 from dataclasses import dataclass
+from contextlib import nullcontext
 import math
 from numbers import Integral, Real
 import torch
@@ -15,6 +16,8 @@ from torch.utils.flop_counter import FlopCounterMode
 from .blocks import StripMLPBlock
 from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, check_sizes, config_sizes, CheckpointError, OfficialConfig
 from .transforms import IMAGENET_MEAN, IMAGENET_STD
+from .model_api import TimmModelAPI, Stage, FeatureMaps, check_images, check_range, in_layout_of
+from contextlib import nullcontext
 
 # %% auto #0
 __all__ = ['VARIANTS', 'OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'StripMLPConfig', 'default_cfg', 'StripMLPNet',
@@ -54,6 +57,8 @@ class StripMLPConfig:
     token_mixer: str = 'strip'       # 'strip' (Strip Mixing Block); 'global', 'global_linear' or 'axial' for ablations
     local_branch: bool = True        # LSMM in every Strip Mixing Block; False for the ablation without it
     strip_cascade: bool = True       # CGSMM's column step reads the row step's output; False: side by side (ablation)
+    global_pool: str = 'avg'         # pooling before the head: 'avg' (official), 'max', or '' (none: per-token logits or maps)
+    drop_rate: float = 0.            # dropout before the head (timm's `drop_rate`; the official code has none)
     input_mean: tuple|None = None    # per-channel mean: the model normalises its input itself and expects [0, 1] images;
     input_std: tuple|None = None     # None (official): the input is normalised already, by the data pipeline
 
@@ -97,9 +102,9 @@ def _checked(cfg:StripMLPConfig)->dict:
     if H % p or W % p:
         raise ValueError(f"StripMLPConfig.img_size={cfg.img_size!r} must be a multiple of patch_size={p}: the patch "
                          f"embedding would silently ignore the last {H % p or W % p} row(s) or column(s) of pixels")
-    rate = cfg.drop_path_rate
-    if not isinstance(rate, Real) or isinstance(rate, bool) or not 0 <= rate < 1:
-        raise ValueError(f"StripMLPConfig.drop_path_rate must be a float in [0, 1), got {rate!r}")
+    rate, drop = _rate('drop_path_rate', cfg.drop_path_rate), _rate('drop_rate', cfg.drop_rate)
+    if cfg.global_pool not in ('avg', 'max', ''):
+        raise ValueError(f"StripMLPConfig.global_pool must be 'avg', 'max' or '' (no pooling), got {cfg.global_pool!r}")
     if cfg.drop_path_schedule not in ('constant', 'linear'):
         raise ValueError(f"StripMLPConfig.drop_path_schedule must be 'constant' or 'linear', "
                          f"got {cfg.drop_path_schedule!r}")
@@ -112,9 +117,15 @@ def _checked(cfg:StripMLPConfig)->dict:
     return dict(img_size=cfg.img_size if isinstance(cfg.img_size, Integral) else (H, W), patch_size=p,
                 in_chans=_int('in_chans', cfg.in_chans), num_classes=_int('num_classes', cfg.num_classes, 0),
                 embed_dim=E, depths=tuple(_int('depths', d) for d in cfg.depths),
-                alpha=_int('alpha', cfg.alpha), drop_path_rate=float(rate), strip_taps=taps, strip_groups=groups,
+                alpha=_int('alpha', cfg.alpha), drop_path_rate=rate, drop_rate=drop, strip_taps=taps, strip_groups=groups,
                 token_mixer=_mixer(cfg.token_mixer), local_branch=_bool('local_branch', cfg.local_branch),
                 strip_cascade=_bool('strip_cascade', cfg.strip_cascade), **_input_norm(cfg))
+
+def _rate(name:str, v)->float:
+    "`v` as a float in [0, 1), or a ValueError naming the field."
+    if not isinstance(v, Real) or isinstance(v, bool) or not 0 <= v < 1:
+        raise ValueError(f"StripMLPConfig.{name} must be a float in [0, 1), got {v!r}")
+    return float(v)
 
 def _bool(name:str, v)->bool:
     "`v` if it is True or False; a string such as 'no' would read as True, so anything else is refused."
@@ -157,17 +168,12 @@ def _down(c_in:int, c_out:int, groups:int=1)->nn.Conv2d:
     "2x2 convolution, stride 2, no bias: halves H and W (floor), maps c_in to c_out channels."
     return nn.Conv2d(c_in, c_out, 2, stride=2, groups=groups, bias=False)
 
-def _stage(cfg:StripMLPConfig, k:int)->nn.ModuleList:
-    "Stage k (0-based): `depths[k]` Strip-MLP blocks of width E * 2^k, built for the stage's map size."
-    return nn.ModuleList(StripMLPBlock(cfg.stage_dims[k], cfg.stage_sizes[k], alpha=cfg.alpha, drop_path=rate,
-                                       groups=cfg.strip_groups, taps=cfg.strip_taps, mixer=cfg.token_mixer,
-                                       local=cfg.local_branch, cascade=cfg.strip_cascade)
-                         for rate in cfg.drop_path_rates[k])
-
-def _run(blocks:nn.ModuleList, x:torch.Tensor)->torch.Tensor:
-    "The blocks of one stage, in order."
-    for block in blocks: x = block(x)
-    return x
+def _stage(cfg:StripMLPConfig, k:int)->Stage:
+    "Stage k (0-based): `depths[k]` Strip-MLP blocks of width E * 2^k, built for the stage's map size, run in order."
+    return Stage(*(StripMLPBlock(cfg.stage_dims[k], cfg.stage_sizes[k], alpha=cfg.alpha, drop_path=rate,
+                                 groups=cfg.strip_groups, taps=cfg.strip_taps, mixer=cfg.token_mixer,
+                                 local=cfg.local_branch, cascade=cfg.strip_cascade)
+                   for rate in cfg.drop_path_rates[k]))
 
 def _replace(config:StripMLPConfig, **changes)->StripMLPConfig:
     "A checked copy of `config` with `changes`; a TypeError lists the known fields for an unknown one."
@@ -176,126 +182,61 @@ def _replace(config:StripMLPConfig, **changes)->StripMLPConfig:
     if unknown: raise TypeError(f"unknown StripMLPConfig field(s) {unknown}; known: {', '.join(fields)}")
     return dataclasses.replace(config, **changes)
 
-# %% ../nbs/06_model.ipynb #550051f9
-def _check_images(x:torch.Tensor, cfg:StripMLPConfig):
-    "Raise a clear TypeError/ValueError unless `x` is a float batch (N, in_chans, H, W) of the built image size."
-    C, (H, W) = cfg.in_chans, cfg.image_size
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"StripMLPNet expects a torch.Tensor (N, {C}, {H}, {W}), got a {type(x).__name__}: convert it with "
-                        "torch.as_tensor(x), or torch.stack(images) for a list of image tensors")
-    if x.dim() != 4:
-        raise ValueError(f"StripMLPNet expects a batch of images (N, {C}, {H}, {W}), got a {x.dim()}-D tensor of "
-                         f"shape {tuple(x.shape)}; for one image use x.unsqueeze(0)")
-    if not x.is_floating_point():
-        raise TypeError(f"StripMLPNet expects floating-point images, got dtype {x.dtype}; convert with x.float() "
-                        f"and scale to [0, 1], then normalise with the model's default_cfg mean and std (a model with "
-                        f"input_mean/input_std normalises by itself: its default_cfg says mean 0, std 1)")
-    if x.shape[0] == 0: raise ValueError(f"StripMLPNet got an empty batch, shape {tuple(x.shape)}: give it at least one image")
-    if x.shape[1] != C:
-        raise ValueError(f"StripMLPNet expects {C} input channels, (N, {C}, {H}, {W}), got {x.shape[1]} "
-                         f"(shape {tuple(x.shape)})")
-    if x.shape[2] != H or x.shape[3] != W:
-        raise ValueError(f"this StripMLPNet was built for img_size={H}x{W} and got {x.shape[2]}x{x.shape[3]} images: "
-                         f"Strip-MLP's strip weights fix the resolution. Resize the images to {H}x{W}, or build a "
-                         f"model for them: create_model(name, img_size=({x.shape[2]}, {x.shape[3]}))")
+# %% ../nbs/06_model.ipynb #b6f88232
+torch.fx.wrap('check_images'); torch.fx.wrap('check_range'); torch.fx.wrap('in_layout_of')
 
 # %% ../nbs/06_model.ipynb #e121c8b8
-def _normalize_input(x:torch.Tensor, mean:torch.Tensor, std:torch.Tensor)->torch.Tensor:
-    "(x - mean) / std for images in [0, 1]; a clear ValueError for anything else (normalised images, 0-255 pixels)."
-    if not (torch.jit.is_scripting() or torch.compiler.is_compiling()):
-        lo, hi = x.min().item(), x.max().item()
-        if lo < -1e-3 or hi > 1 + 1e-3:
-            means = ', '.join(f'{m:.4g}' for m in mean.flatten().tolist())
-            raise ValueError(f"this StripMLPNet normalises its input itself (input_mean=({means})) and expects images "
-                             f"in [0, 1]; got values in [{lo:.3g}, {hi:.3g}]. Pass the images as they are (not normalised), "
-                             f"or use the model without its own normalisation (for the shipped model: "
-                             f"shipped_model(normalize=False))")
-    return (x - mean) / std
-
 def _add_input_norm(model:nn.Module, cfg:StripMLPConfig):
     "Register `input_mean` and `input_std` as (1, C, 1, 1) buffers outside the state dict, if the config has them."
     if cfg.input_mean is not None:                          # not in the state dict: official checkpoints load as ever
         model.register_buffer('input_mean', torch.tensor(cfg.input_mean).view(1, -1, 1, 1), persistent=False)
         model.register_buffer('input_std', torch.tensor(cfg.input_std).view(1, -1, 1, 1), persistent=False)
 
-def _in_layout_of(weight:torch.Tensor, x:torch.Tensor)->torch.Tensor:
-    "`x` in the memory layout of a conv `weight`: channels-last (NHWC) if the weight is, else as it is."
-    nhwc = weight.is_contiguous(memory_format=torch.channels_last) and not weight.is_contiguous()
-    return x.contiguous(memory_format=torch.channels_last) if nhwc else x
-
-def _prepare_images(x:torch.Tensor, model:nn.Module)->torch.Tensor:
-    "Images checked, normalised if `model` carries `input_mean`, and in the memory layout of its `patch_embed`."
-    _check_images(x, model.config)
-    if model.training and x.shape[0] == 1 and model.config.stage_sizes[-1] == (1, 1):  # before any BatchNorm buffer moves
-        raise ValueError("a training batch of one image is not possible here: on stage 4's 1x1 map BatchNorm would see one "
-                         "value per channel; train on batches of 2 or more, or call model.eval() to predict")
-    if x.dtype != model.patch_embed.weight.dtype: x = x.to(model.patch_embed.weight.dtype)   # float64 / float16 images
-    if model.config.input_mean is not None: x = _normalize_input(x, model.input_mean, model.input_std)
-    return _in_layout_of(model.patch_embed.weight, x)
-
 # %% ../nbs/06_model.ipynb #be704fb7
 def default_cfg(
     config:StripMLPConfig,      # the model's config
     name:str|None=None,         # the variant's name, if it is a named variant
-    top1:float|None=None,       # the paper's ImageNet-1K top-1 for that variant (no weights are shipped)
-)->dict:                        # timm-style pretrained_cfg
+)->dict:                        # timm's `pretrained_cfg` keys only (the paper's top-1 is in `VARIANTS`)
     "The model's input and head description, as timm's `pretrained_cfg`."
     H, W = config.image_size
     C, own = config.in_chans, config.input_mean is not None             # a model that normalises takes [0, 1] images
     mean, std = ((0.,) * C, (1.,) * C) if own else (IMAGENET_MEAN, IMAGENET_STD)
-    return dict(architecture=name, input_size=(C, H, W), pool_size=config.stage_sizes[-1],
-                mean=mean, std=std, interpolation='bicubic', crop_pct=0.875,
-                first_conv='patch_embed', classifier='head', num_classes=config.num_classes, paper_top1=top1)
-
-# %% ../nbs/06_model.ipynb #45831739
-class _TimmAPI:
-    "timm's model API for a network with `stage_features(x)`, `norm`, `head`, `config` and `default_cfg`."
-    def forward_features(self, x:torch.Tensor)->torch.Tensor:
-        "Images (N, in_chans, H, W) -> last feature map after `norm`, (N, 8E, H4, W4)."
-        return self.norm(self.stage_features(x)[-1])
-
-    def forward_head(self, x:torch.Tensor, pre_logits:bool=False)->torch.Tensor:
-        "Feature map (N, 8E, H4, W4) -> pooled features (N, 8E) if `pre_logits`, else logits (N, num_classes)."
-        x = x.mean((2, 3))                                      # (N, 8E): average over the H4 x W4 tokens
-        return x if pre_logits else self.head(x)
-
-    def forward(self, x:torch.Tensor)->torch.Tensor:
-        "Images (N, in_chans, H, W) -> logits (N, num_classes), or pooled features (N, 8E) when num_classes is 0."
-        return self.forward_head(self.forward_features(x))
-
-    def forward_intermediates(self, x:torch.Tensor, indices:int|list|None=None, *, intermediates_only:bool=False):
-        "timm-style: (normed last map, chosen stage outputs); `indices`: None all 4, an int n the last n, or a list."
-        feats = self.stage_features(x)
-        keep = range(4) if indices is None else range(4 - indices, 4) if isinstance(indices, int) else indices
-        picked = [feats[i] for i in keep]
-        return picked if intermediates_only else (self.norm(feats[-1]), picked)
-
-    def reset_classifier(self, num_classes:int, global_pool:str|None=None):
-        "A new, freshly initialised head for `num_classes` outputs (0: no head); pooling stays the mean ('avg')."
-        if global_pool not in (None, 'avg'): raise ValueError(f"only global_pool='avg' is supported, got {global_pool!r}")
-        self.config = _replace(self.config, num_classes=num_classes)
-        self.num_classes = self.default_cfg['num_classes'] = self.config.num_classes
-        w = self.norm.weight
-        self.head = nn.Linear(self.num_features, num_classes, device=w.device, dtype=w.dtype) if num_classes else nn.Identity()
+    return dict(architecture=name, input_size=(C, H, W), fixed_input_size=True, pool_size=config.stage_sizes[-1],
+                mean=mean, std=std, interpolation='bicubic', crop_pct=0.875, first_conv='patch_embed',
+                classifier='head', num_classes=config.num_classes, paper_ids='arXiv:2307.11458',
+                origin_url='https://github.com/Med-Process/Strip_MLP')
 
 # %% ../nbs/06_model.ipynb #31e561de
-class StripMLPNet(_TimmAPI, nn.Module):
+class StripMLPNet(TimmModelAPI, nn.Module):
     "Strip-MLP: patch embedding, 4 stages of Strip-MLP blocks with cross-stage shortcuts, BatchNorm, mean, Linear."
+    __jit_unused_properties__ = ['stages']
     def __init__(self,
         config:StripMLPConfig|dict|None=None, # hyper-parameters, or a dict of them (as a checkpoint stores); None: T*
+        *,
+        device=None,                     # where to create the weights, e.g. 'cuda' or 'meta'
+        dtype:torch.dtype|None=None,     # their floating-point dtype (default: torch's)
         **overrides,                     # config fields to change, e.g. `embed_dim=16, img_size=32`
     ):
         super().__init__()
         if isinstance(config, dict): config = StripMLPConfig(**config)
         self.config = cfg = _replace(config or StripMLPConfig(), **overrides)
+        with torch.device(device) if device is not None else nullcontext(): self._build(cfg)
+        if dtype is not None: self.to(dtype=dtype)
+
+    def _build(self, cfg:StripMLPConfig):
+        "The layers, and the attributes timm reads."
         E, p = cfg.embed_dim, cfg.patch_size
-        self.num_classes, self.num_features = cfg.num_classes, cfg.num_features
+        self.num_classes, self.in_chans, self.global_pool = cfg.num_classes, cfg.in_chans, cfg.global_pool
+        self.num_features = self.head_hidden_size = cfg.num_features
+        self.image_size, self.stages_kept = cfg.image_size, 4
+        self.train_one = cfg.stage_sizes[-1] == (1, 1)         # a training batch of one cannot pass BatchNorm at 1x1
         self.patch_embed = nn.Conv2d(cfg.in_chans, E, p, stride=p, bias=False)   # one E-dim token per p x p patch
         self.blocks1, self.blocks2, self.blocks3, self.blocks4 = (_stage(cfg, k) for k in range(4))
         self.merging1, self.merging2, self.merging3 = (_down(E * 2**k, E * 2**(k + 1)) for k in range(3))
         self.conv_s1_28 = _down(2 * E, 4 * E, groups=2 * E)   # stage-2 input -> stage-3 input
         self.conv_s1_14 = _down(4 * E, 8 * E, groups=4 * E)   # that again -> stage-4 input
         self.conv_s2_14 = _down(4 * E, 8 * E, groups=4 * E)   # stage-3 input (before the add) -> stage-4 input
+        self.head_drop = nn.Dropout(cfg.drop_rate)
         self.head = nn.Linear(self.num_features, cfg.num_classes) if cfg.num_classes else nn.Identity()
         self.norm = nn.BatchNorm2d(self.num_features)
         _add_input_norm(self, cfg)                              # buffers outside the state dict, if the config asks
@@ -308,20 +249,29 @@ class StripMLPNet(_TimmAPI, nn.Module):
         "The four stages (`blocks1` .. `blocks4`), for iteration."
         return self.blocks1, self.blocks2, self.blocks3, self.blocks4
 
-    def stage_features(self, x:torch.Tensor)->list[torch.Tensor]:
-        "Outputs of the 4 stages [(N, E*2^k, H_k, W_k)], before `norm`; stages 3, 4 get the shortcuts added to their input."
-        x = _prepare_images(x, self)                            # checked, normalised if the model does, in its layout
-        x = self.patch_embed(x)                                 # (N, E, H1, W1): one token per patch
-        s1 = _run(self.blocks1, x)                              # (N, E, H1, W1)
+    def _prepare(self, x:torch.Tensor)->torch.Tensor:
+        "Images checked, in the model's dtype, normalised if the model does it itself, in the memory layout of `patch_embed`."
+        x = check_images(x, self.in_chans, self.image_size[0], self.image_size[1], self.training and self.train_one)
+        x = x.to(self.patch_embed.weight.dtype)                 # float64 / float16 images: computed in the model's dtype
+        if hasattr(self, 'input_mean'): x = (check_range(x, self.input_mean) - self.input_mean) / self.input_std
+        return in_layout_of(self.patch_embed.weight, x)
+
+    def stage_features(self, x:torch.Tensor, stop:int=4)->list[torch.Tensor]:
+        "Outputs of the first `stop` stages [(N, E*2^k, H_k, W_k)], before `norm`; stages 3, 4 get the shortcuts added to their input."
+        x = self.patch_embed(self._prepare(x))                  # (N, E, H1, W1): one token per patch
+        s1 = self.blocks1(x)                                    # (N, E, H1, W1)
+        if stop == 1: return [s1]
         x = self.merging1(s1)                                   # (N, 2E, H2, W2)
+        s2 = self.blocks2(x)                                    # (N, 2E, H2, W2)
+        if stop == 2: return [s1, s2]
         stage1_to_3 = self.conv_s1_28(x)                        # (N, 4E, H3, W3)
-        stage1_to_4 = self.conv_s1_14(stage1_to_3)              # (N, 8E, H4, W4)
-        s2 = _run(self.blocks2, x)                              # (N, 2E, H2, W2)
         x = self.merging2(s2)                                   # (N, 4E, H3, W3)
+        s3 = self.blocks3(x + stage1_to_3)                      # (N, 4E, H3, W3)
+        if stop == 3: return [s1, s2, s3]
+        stage1_to_4 = self.conv_s1_14(stage1_to_3)              # (N, 8E, H4, W4)
         stage2_to_4 = self.conv_s2_14(x)                        # (N, 8E, H4, W4)
-        s3 = _run(self.blocks3, x + stage1_to_3)                # (N, 4E, H3, W3)
         x = self.merging3(s3)                                   # (N, 8E, H4, W4)
-        s4 = _run(self.blocks4, x + stage1_to_4 + stage2_to_4)  # (N, 8E, H4, W4): same add order as the official
+        s4 = self.blocks4(x + stage1_to_4 + stage2_to_4)        # (N, 8E, H4, W4): same add order as the official
         return [s1, s2, s3, s4]
 
 # %% ../nbs/06_model.ipynb #f1dac7aa
@@ -332,8 +282,7 @@ def compare_with_fixture(
     "Max absolute differences between `model`'s outputs (in eval mode) and an official fixture's."
     caught, hooks = {}, []
     for name in fixture['intermediates']:
-        module = model.get_submodule(name)
-        module = module[-1] if isinstance(module, nn.ModuleList) else module   # a stage's output is its last block's
+        module = model.get_submodule(name)                                     # a stage's output is its last block's
         hooks.append(module.register_forward_hook(lambda m, i, out, name=name: caught.__setitem__(name, out)))
     was_training = model.training
     try:
@@ -376,20 +325,24 @@ def create_model(
     num_classes:int=1000,       # head outputs; 0: no head, `forward` returns pooled features
     img_size:int|tuple=224,     # the image size the strip weights are built for, an int or (H, W)
     pretrained=None,            # None, a path to a local checkpoint file, or a state dict; never downloads
-    **overrides,                # any other StripMLPConfig field, e.g. `drop_path_rate=0.2`
-)->StripMLPNet:
-    "A named Strip-MLP variant, optionally with local weights."
+    features_only:bool=False,   # return the stage maps instead of logits (timm's `features_only`)
+    out_indices:tuple=(0, 1, 2, 3), # with `features_only`: which stages' maps
+    device=None,                # where to create the weights
+    dtype:torch.dtype|None=None, # their dtype
+    scriptable:bool|None=None, exportable:bool|None=None, no_jit:bool|None=None, # timm's layer switches: every model here scripts and exports
+    **overrides,                # any other StripMLPConfig field, e.g. `drop_path_rate=0.2`, `global_pool=''`, `in_chans=1`
+)->StripMLPNet|FeatureMaps:
+    "A named Strip-MLP variant, optionally with local weights; with `features_only`, its stage maps."
     if name not in VARIANTS: raise ValueError(f"unknown model {name!r}; known: {', '.join(VARIANTS)}")
     v = VARIANTS[name]
     cfg = _replace(StripMLPConfig(embed_dim=v.embed_dim, depths=v.depths), num_classes=num_classes,
                    img_size=img_size, **overrides)
-    model = StripMLPNet(cfg)
-    same_arch = (cfg.embed_dim, cfg.depths) == (v.embed_dim, v.depths)
-    model.default_cfg.update(architecture=name, paper_top1=v.top1 if same_arch else None)
+    model = StripMLPNet(cfg, device=device, dtype=dtype)
+    model.default_cfg['architecture'] = name
     if pretrained is True: raise ValueError("pretrained=True would need a download; pass a local file path or a state dict")
     if pretrained is not None and pretrained is not False:
         load_checkpoint(model, pretrained, strict=True)
-    return model
+    return FeatureMaps(model, out_indices) if features_only else model
 
 # %% ../nbs/06_model.ipynb #0fbd0793
 OFFICIAL_DEFAULTS = dict(img_size=224, patch_size=4, in_chans=3, num_classes=1000, embed_dim=80,

@@ -8,7 +8,7 @@ import math
 import torch
 from torch import nn
 import torch.nn.functional as F
-from einops import rearrange
+from .utils import shape_str
 
 # %% auto #0
 __all__ = ['conv_same', 'SameConv2d', 'StripMLPLayer', 'RelativePositionTable']
@@ -21,20 +21,31 @@ def conv_same(
     groups:int=1,
 )->torch.Tensor:                      # (N, C_out, H, W)
     "Stride-1 zero-padded convolution keeping (H, W), skipping kernel taps that could only read padding."
-    (kh, kw), (H, W) = weight.shape[-2:], x.shape[-2:]
+    kh, kw, H, W = weight.shape[-2], weight.shape[-1], x.shape[-2], x.shape[-1]
     rh, rw = min(kh // 2, H - 1), min(kw // 2, W - 1)                 # how far a tap can reach and stay on the map
-    if (rh, rw) != (kh // 2, kw // 2):                                 # a small map: keep the taps that reach it
-        weight = weight[..., kh // 2 - rh:kh // 2 + rh + 1, kw // 2 - rw:kw // 2 + rw + 1].contiguous()
+    if rh != kh // 2 or rw != kw // 2:                                 # a small map: keep the taps that reach it
+        weight = weight[:, :, kh // 2 - rh:kh // 2 + rh + 1, kw // 2 - rw:kw // 2 + rw + 1].contiguous()
     return F.conv2d(x, weight, bias, padding=(rh, rw), groups=groups)
 
 class SameConv2d(nn.Conv2d):
     "`nn.Conv2d` (stride 1, 'same' zero padding) that skips the taps `conv_same` skips; same weights and hooks."
-    def _conv_forward(self, x, weight, bias): return conv_same(x, weight, bias, self.groups)
+    def _conv_forward(self, x:torch.Tensor, weight:torch.Tensor, bias:torch.Tensor|None)->torch.Tensor:
+        return conv_same(x, weight, bias, self.groups)
+
+# %% ../nbs/02_strip_layer.ipynb #df7cbe0b
+torch.fx.wrap('conv_same'); torch.fx.wrap('_check_strips')
 
 # %% ../nbs/02_strip_layer.ipynb #711bcf82
 _TO_STRIPS = {'row': 'n (p g) h w -> n (g w) p h',       # a row's W tokens become channels; taps slide over rows
               'column': 'n (p g) h w -> n (g h) p w'}    # a column's H tokens become channels; taps slide over columns
 _FROM_STRIPS = {'row': 'n (g w) p h -> n (p g) h w', 'column': 'n (g h) p w -> n (p g) h w'}
+
+def _check_strips(x:torch.Tensor, groups:int, length:int, axis:str)->torch.Tensor:
+    "`x` if a strip layer can read it (C divisible by `groups`, `length` tokens per strip), else a ValueError."
+    if x.dim() != 4 or x.shape[1] % groups or x.shape[3 if axis == 'row' else 2] != length:
+        raise ValueError(f"{axis} StripMLPLayer(groups={groups}, length={length}) needs (N, C, H, W) with C divisible "
+                         f"by {groups} and {'W' if axis == 'row' else 'H'} == {length}, got {shape_str(x)}")
+    return x
 
 class StripMLPLayer(nn.Module):
     "Dense MLP along each row (or column) of a token map, over `taps` adjacent strips, one weight set per channel group."
@@ -59,13 +70,15 @@ class StripMLPLayer(nn.Module):
         nn.init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
-        C, H, W = x.shape[-3:]
-        if C % self.groups or (W if self.axis == 'row' else H) != self.length:
-            raise ValueError(f"{self.axis} StripMLPLayer(groups={self.groups}, length={self.length}) needs C divisible "
-                             f"by {self.groups} and {'W' if self.axis == 'row' else 'H'} == {self.length}, got {tuple(x.shape)}")
-        strips = rearrange(x, _TO_STRIPS[self.axis], g=self.groups)       # (N, G*L, P, H or W)
-        mixed = conv_same(strips, self.weight, self.bias, groups=self.groups)   # (N, G*L, P, H or W)
-        return rearrange(mixed, _FROM_STRIPS[self.axis], g=self.groups)   # (N, C, H, W)
+        x = _check_strips(x, self.groups, self.length, self.axis)
+        N, C, H, W, G = x.shape[0], x.shape[1], x.shape[2], x.shape[3], self.groups
+        if self.axis == 'row':                                                       # _TO_STRIPS['row'], then back
+            strips = x.view(N, C // G, G, H, W).permute(0, 2, 4, 1, 3).reshape(N, G * W, C // G, H)  # (N, G*W, P, H)
+            mixed = conv_same(strips, self.weight, self.bias, G)                     # (N, G*W, P, H)
+            return mixed.view(N, G, W, C // G, H).permute(0, 3, 1, 4, 2).reshape(N, C, H, W)        # (N, C, H, W)
+        strips = x.view(N, C // G, G, H, W).permute(0, 2, 3, 1, 4).reshape(N, G * H, C // G, W)      # (N, G*H, P, W)
+        mixed = conv_same(strips, self.weight, self.bias, G)                         # (N, G*H, P, W)
+        return mixed.view(N, G, H, C // G, W).permute(0, 3, 1, 2, 4).reshape(N, C, H, W)            # (N, C, H, W)
 
     def extra_repr(self): return f"groups={self.groups}, length={self.length}, axis={self.axis!r}, taps={self.taps}"
 
@@ -90,6 +103,6 @@ class RelativePositionTable(nn.Module):
 
     def forward(self, height:int, width:int)->torch.Tensor:  # -> (1, C, H, W) map to add to a token map
         table = self.embeddings_table[self.index(height, width)]   # (H, W, C)
-        return rearrange(table, 'h w c -> 1 c h w')                 # (1, C, H, W)
+        return table.permute(2, 0, 1).unsqueeze(0)                  # (1, C, H, W)
 
     def extra_repr(self): return f"channels={self.channels}, max_distance={self.max_distance}"

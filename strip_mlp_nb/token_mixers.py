@@ -7,13 +7,13 @@ from __future__ import annotations
 from numbers import Integral
 import torch
 from torch import nn
-from einops import rearrange
 
 # %% auto #0
 __all__ = ['GlobalTokenMixer', 'AxialMixer', 'mixer_cost', 'mixer_costs', 'format_costs']
 
 # %% ../nbs/00_token_mixers.ipynb #b85fcb6e
 from .cgsmm import strip_groups
+from .utils import check_map
 
 # %% ../nbs/00_token_mixers.ipynb #1352ef9d
 def _pair(v, name:str)->tuple[int, int]:
@@ -26,12 +26,6 @@ def _pair(v, name:str)->tuple[int, int]:
 def _hidden(tokens:int, expansion:float)->int:
     "Hidden width of the global token MLP: `expansion` times the number of tokens, at least 1."
     return max(1, int(expansion * tokens))
-
-def _check_map(x:torch.Tensor, mixer:nn.Module):
-    "Raise if `x` is not (N, mixer.channels, *mixer.size)."
-    if x.dim() != 4 or x.shape[1] != mixer.channels or tuple(x.shape[2:]) != mixer.size:
-        raise ValueError(f"{type(mixer).__name__} was built for (N, {mixer.channels}, {mixer.size[0]}, "
-                         f"{mixer.size[1]}) inputs, got {tuple(x.shape)}: its token weights fix the resolution")
 
 # %% ../nbs/00_token_mixers.ipynb #6868a2f1
 class GlobalTokenMixer(nn.Module):
@@ -48,10 +42,9 @@ class GlobalTokenMixer(nn.Module):
         self.fc1, self.act, self.fc2 = nn.Linear(n, _hidden(n, expansion)), act_layer(), nn.Linear(_hidden(n, expansion), n)
 
     def forward(self, x:torch.Tensor)->torch.Tensor:
-        _check_map(x, self)
-        x = rearrange(x, 'n c h w -> n c (h w)')                        # (N, C, H*W): each channel's map is one token vector
-        x = self.fc2(self.act(self.fc1(x)))                             # (N, C, H*W): HW -> D_S -> HW, same for all channels
-        return rearrange(x, 'n c (h w) -> n c h w', h=self.size[0])    # (N, C, H, W)
+        x = check_map(x, self.channels, self.size[0], self.size[1], 'GlobalTokenMixer')
+        y = self.fc2(self.act(self.fc1(x.flatten(2))))                 # (N, C, H*W): each channel's map is one token vector,
+        return y.view(x.shape)                                          # HW -> D_S -> HW, same for all channels; (N, C, H, W)
 
 # %% ../nbs/00_token_mixers.ipynb #b5808cbb
 class AxialMixer(nn.Module):
@@ -68,11 +61,14 @@ class AxialMixer(nn.Module):
         self.fuse = nn.Conv2d(3 * channels, channels, 1, bias=False)   # channel projection: 1x1, no spatial reach
 
     def forward(self, x:torch.Tensor)->torch.Tensor:
-        _check_map(x, self)
+        x = check_map(x, self.channels, self.size[0], self.size[1], 'AxialMixer')
         x_w = self.proj_w(x)                                            # (N, C, H, W): Linear over the last axis, along rows
-        x_h = rearrange(x, 'n c h w -> n c w h')                        # (N, C, W, H): columns on the last axis
-        x_h = rearrange(self.proj_h(x_h), 'n c w h -> n c h w')         # (N, C, H, W): mixed along columns
+        x_h = self.proj_h(x.transpose(2, 3))                            # (N, C, W, H): columns on the last axis, mixed
+        x_h = x_h.transpose(2, 3)                                       # (N, C, H, W)
         return self.fuse(torch.cat([x, x_h, x_w], dim=1))               # (N, 3C, H, W) -> (N, C, H, W)
+
+# %% ../nbs/00_token_mixers.ipynb #1958723d
+torch.fx.wrap('check_map')   # torch.fx records the shape check (from `31_utils`) as one call
 
 # %% ../nbs/00_token_mixers.ipynb #ba157488
 def mixer_cost(

@@ -9,7 +9,8 @@ from nbdev.test import test_nb as run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith('_'))
-SKIP_FLAGS = get_config(path=ROOT).tst_flags.split()   # notest slow gpu
+RUN_FLAGS = os.environ.get('RUN_FLAGS', '').split()      # flagged cells to run anyway, e.g. RUN_FLAGS=timm
+SKIP_FLAGS = [f for f in get_config(path=ROOT).tst_flags.split() if f not in RUN_FLAGS]   # notest slow gpu timm
 
 
 @pytest.mark.parametrize('nb', NBS, ids=[p.name for p in NBS])
