@@ -36,7 +36,12 @@ if [[ ! -f $out/test_models.py ]]; then      # timm's test file comes with its s
 fi
 echo 'import strip_mlp_nb.timm_models  # noqa: F401  registers the four variants in timm'"'"'s registry' > "$out/conftest.py"
 echo "timm_check: notebook 36_timm_models with its timm cells ..."
-RUN_FLAGS=timm "$venv/bin/python" -m pytest tests/test_notebooks.py -k 36_timm -p no:cacheprovider -q --disable-warnings 2>&1 | tail -2
+rc=0
+RUN_FLAGS=timm "$venv/bin/python" -m pytest tests/test_notebooks.py -k 36_timm -p no:cacheprovider -q --disable-warnings \
+    > "$out/notebook.log" 2>&1 || rc=1
+tail -1 "$out/notebook.log"
 echo "timm_check: timm $TIMM tests/test_models.py on the four variants ..."
-cd "$out" && OMP_NUM_THREADS=$(nproc) "../../$venv/bin/python" -m pytest test_models.py -k strip_mlp -p no:cacheprovider \
-    -q --disable-warnings "$@" 2>&1 | tail -5
+(cd "$out" && OMP_NUM_THREADS=$(nproc) "../../$venv/bin/python" -m pytest test_models.py -k strip_mlp -p no:cacheprovider \
+    -q --disable-warnings "$@" > timm_tests.log 2>&1) || rc=1
+tail -1 "$out/timm_tests.log"
+exit $rc

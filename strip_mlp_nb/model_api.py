@@ -149,7 +149,7 @@ class TimmFeatures:
         stop_early:bool=False,              # stop after the last stage asked for
         output_fmt:str='NCHW',              # 'NCHW', or 'NHWC' (channels last)
         intermediates_only:bool=False,      # return only the stage outputs
-    ):                                      # ([stage outputs], ) or (last map after norm, [stage outputs])
+    ):                                      # [stage outputs], or (last map after norm, [stage outputs])
         "timm's `forward_intermediates`: the chosen stage outputs, and the final feature map."
         if output_fmt not in ('NCHW', 'NHWC'): raise ValueError(f"output_fmt must be 'NCHW' or 'NHWC', got {output_fmt!r}")
         taken, last = take_indices(self.stages_kept, indices)

@@ -32,9 +32,6 @@ class SameConv2d(nn.Conv2d):
     def _conv_forward(self, x:torch.Tensor, weight:torch.Tensor, bias:torch.Tensor|None)->torch.Tensor:
         return conv_same(x, weight, bias, self.groups)
 
-# %% ../nbs/02_strip_layer.ipynb #df7cbe0b
-torch.fx.wrap('conv_same'); torch.fx.wrap('_check_strips')
-
 # %% ../nbs/02_strip_layer.ipynb #711bcf82
 _TO_STRIPS = {'row': 'n (p g) h w -> n (g w) p h',       # a row's W tokens become channels; taps slide over rows
               'column': 'n (p g) h w -> n (g h) p w'}    # a column's H tokens become channels; taps slide over columns
@@ -72,15 +69,21 @@ class StripMLPLayer(nn.Module):
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
         x = _check_strips(x, self.groups, self.length, self.axis)
         N, C, H, W, G = x.shape[0], x.shape[1], x.shape[2], x.shape[3], self.groups
-        if self.axis == 'row':                                                       # _TO_STRIPS['row'], then back
-            strips = x.view(N, C // G, G, H, W).permute(0, 2, 4, 1, 3).reshape(N, G * W, C // G, H)  # (N, G*W, P, H)
-            mixed = conv_same(strips, self.weight, self.bias, G)                     # (N, G*W, P, H)
-            return mixed.view(N, G, W, C // G, H).permute(0, 3, 1, 4, 2).reshape(N, C, H, W)        # (N, C, H, W)
-        strips = x.view(N, C // G, G, H, W).permute(0, 2, 3, 1, 4).reshape(N, G * H, C // G, W)      # (N, G*H, P, W)
-        mixed = conv_same(strips, self.weight, self.bias, G)                         # (N, G*H, P, W)
-        return mixed.view(N, G, H, C // G, W).permute(0, 3, 1, 2, 4).reshape(N, C, H, W)            # (N, C, H, W)
+        x = x.view(N, C // G, G, H, W)                               # (N, P, G, H, W): channel c = p G + g
+        if self.axis == 'row':                                       # _TO_STRIPS['row']
+            strips = x.permute(0, 2, 4, 1, 3).reshape(N, G * W, C // G, H)  # (N, G*W, P, H): a row's tokens as channels
+            mixed = conv_same(strips, self.weight, self.bias, G)     # (N, G*W, P, H): taps slide over the rows
+            mixed = mixed.view(N, G, W, C // G, H)                   # (N, G, W, P, H)
+            return mixed.permute(0, 3, 1, 4, 2).reshape(N, C, H, W)  # (N, P, G, H, W) -> (N, C, H, W)
+        strips = x.permute(0, 2, 3, 1, 4).reshape(N, G * H, C // G, W)      # (N, G*H, P, W): a column's tokens as channels
+        mixed = conv_same(strips, self.weight, self.bias, G)         # (N, G*H, P, W): taps slide over the columns
+        mixed = mixed.view(N, G, H, C // G, W)                       # (N, G, H, P, W)
+        return mixed.permute(0, 3, 1, 2, 4).reshape(N, C, H, W)      # (N, P, G, H, W) -> (N, C, H, W)
 
     def extra_repr(self): return f"groups={self.groups}, length={self.length}, axis={self.axis!r}, taps={self.taps}"
+
+# %% ../nbs/02_strip_layer.ipynb #df7cbe0b
+for _leaf in ('conv_same', '_check_strips'): torch.fx.wrap(_leaf)
 
 # %% ../nbs/02_strip_layer.ipynb #9c1e91a3
 class RelativePositionTable(nn.Module):

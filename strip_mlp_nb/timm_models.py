@@ -18,11 +18,11 @@ def _create(name:str, pretrained:bool=False, **kwargs)->StripMLPNet:
     "A variant built by timm's `build_model_with_cfg`: its factory arguments, `features_only` as stage maps."
     v = VARIANTS[name]
     kwargs = dict(dict(embed_dim=v.embed_dim, depths=v.depths), **kwargs)
-    sizes = {k: kwargs[k] for k in ('img_size', 'in_chans', 'patch_size') if k in kwargs}
-    if sizes:   # the input size is fixed by the weights: the config timm's data tools read must say the built one
-        built = default_cfg(StripMLPConfig(embed_dim=v.embed_dim, depths=v.depths, **sizes), name)
-        overlay = kwargs.pop('pretrained_cfg_overlay', None) or {}
-        kwargs['pretrained_cfg_overlay'] = dict(input_size=built['input_size'], pool_size=built['pool_size'], **overlay)
+    inputs = {k: kwargs[k] for k in ('img_size', 'in_chans', 'patch_size', 'input_mean', 'input_std') if k in kwargs}
+    if inputs:   # what the model takes is fixed by its weights and config: timm's data tools must read the built one
+        built = default_cfg(StripMLPConfig(embed_dim=v.embed_dim, depths=v.depths, **inputs), name)
+        built = {k: built[k] for k in ('input_size', 'pool_size', 'mean', 'std')}
+        kwargs['pretrained_cfg_overlay'] = {**built, **(kwargs.get('pretrained_cfg_overlay') or {})}
     return build_model_with_cfg(StripMLPNet, name, pretrained,
                                 feature_cfg=dict(out_indices=(0, 1, 2, 3), feature_cls='getter'), **kwargs)
 
