@@ -228,4 +228,5 @@ class FeatureMaps(nn.Module):
         self.model = model
 
     def forward(self, x:torch.Tensor)->list[torch.Tensor]:  # images -> [(N, C_k, H_k, W_k) for each chosen stage]
-        return self.model.forward_intermediates(x, self.out_indices, intermediates_only=True)
+        feats = self.model.stage_features(x, self.model.stages_kept)   # forward_intermediates' maps, in a form TorchScript compiles
+        return [feats[i] for i in self.out_indices]

@@ -4,7 +4,8 @@
 
 # %% ../nbs/36_timm_models.ipynb #b1254239
 from __future__ import annotations
-from timm.models import build_model_with_cfg, generate_default_cfgs, register_model
+try: from timm.models import build_model_with_cfg, generate_default_cfgs, register_model
+except ImportError as e: raise ImportError('strip_mlp_nb.timm_models needs timm: pip install "strip_mlp_nb[timm]"') from e
 from .model import StripMLPNet, StripMLPConfig, VARIANTS, default_cfg
 
 # %% auto #0
