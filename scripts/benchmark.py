@@ -15,6 +15,7 @@ Examples:
     python scripts/benchmark.py                                      # T*, 32:64 and 224:8, all modes, CPU
     python scripts/benchmark.py --settings 32:8 --repeats 2 --warmup 1 --modes eager
     python scripts/benchmark.py --official /path/to/Strip_MLP --official-modes eager,channels_last --json bench.json
+    python scripts/benchmark.py --official /path/to/Strip_MLP --modes eager --profile  # and where the time goes
     python scripts/benchmark.py --device cuda --amp --settings 224:128 --official /path/to/Strip_MLP
 """
 import argparse, copy, datetime, importlib.util, json, platform, statistics, sys, time, types
@@ -53,6 +54,8 @@ def parse_args(argv=None):
     p.add_argument('--compile-backend', default='inductor', help='torch.compile backend (default: %(default)s)')
     p.add_argument('--seed', type=int, default=0, help='seed for weights, inputs and labels (default: %(default)s)')
     p.add_argument('--json', type=Path, metavar='PATH', help='also write the results as JSON to PATH')
+    p.add_argument('--profile', action='store_true',
+                   help='also print where the time of a train step goes (torch.profiler, eager), ours and official')
     p.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
                    help='progress bars and lines on stderr (default: only when stderr is a terminal)')
     a = p.parse_args(argv)
@@ -169,6 +172,52 @@ def check_equal(ours, official, x):
     finally: torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = old
 
 
+CATEGORIES = ('channel MLP GEMMs', 'strip MLPs (1x3 grouped convs)', 'depthwise convs', '1x1 convs', 'merging and shortcut convs',
+              'norms (BatchNorm, LayerNorm)', 'GELU', 'layout copies and concatenations', 'elementwise and reductions', 'other')
+
+def categorise(name: str, shapes: list) -> str:
+    "The category of one profiled op, from its name and (for convolutions) its weight's shape."
+    if 'conv' in name:
+        w = shapes[2] if 'backward' in name and len(shapes) > 2 else shapes[1] if len(shapes) > 1 else []
+        if len(w) != 4: return 'other'
+        if tuple(w[2:]) == (1, 1): return '1x1 convs'
+        if tuple(w[2:]) == (2, 2): return 'merging and shortcut convs'
+        if w[2] == 1 and w[1] > 1: return 'strip MLPs (1x3 grouped convs)'
+        return 'depthwise convs' if w[1] == 1 else 'other'
+    if name in ('aten::mm', 'aten::addmm', 'aten::bmm', 'aten::baddbmm', 'aten::matmul'): return 'channel MLP GEMMs'
+    if 'batch_norm' in name or 'layer_norm' in name: return 'norms (BatchNorm, LayerNorm)'
+    if 'gelu' in name: return 'GELU'
+    if name in ('aten::copy_', 'aten::clone', 'aten::contiguous', 'aten::cat', 'aten::_unsafe_view', 'aten::reshape'):
+        return 'layout copies and concatenations'
+    if name.startswith('aten::') and any(k in name for k in ('add', 'mul', 'div', 'sub', 'sum', 'mean', 'norm', 'where',
+                                                              'masked', 'fill', 'bernoulli', 'softmax', 'index', 'pow', 'sqrt')):
+        return 'elementwise and reductions'
+    return 'other'
+
+
+def time_table(model, x, y, steps: int = 3) -> dict:
+    "Milliseconds per train step (forward + backward) in each category, from torch.profiler's self CPU times."
+    from torch.profiler import profile, ProfilerActivity
+    reset, run = make_step(model, x, y, 'train', nullcontext)
+    for _ in range(2): reset(); run()
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+        for _ in range(steps): reset(); run()
+    table = dict.fromkeys(CATEGORIES, 0.)
+    for r in prof.key_averages(group_by_input_shape=True):
+        if r.key.startswith(('aten::', 'mkldnn')): table[categorise(r.key, r.input_shapes)] += r.self_cpu_time_total / 1e3 / steps
+    return table
+
+
+def print_time_table(setting: str, tables: dict):
+    "Where a train step's time goes, per implementation, in ms and as a share."
+    names = list(tables)
+    print(f"\n# where the time of one train step goes, {setting} (torch.profiler, self CPU time, eager)")
+    print(f"{'category':<36}" + ''.join(f"{n + ' ms':>14}{'share':>7}" for n in names))
+    for c in CATEGORIES:
+        print(f"{c:<36}" + ''.join(f"{tables[n][c]:>14.1f}{tables[n][c] / sum(tables[n].values()):>7.1%}" for n in names))
+    print(f"{'total':<36}" + ''.join(f"{sum(tables[n].values()):>14.1f}{'':>7}" for n in names))
+
+
 def header(args, device):
     cpu = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
                 if l.startswith('model name')), platform.processor() or '?') if Path('/proc/cpuinfo').exists() else '?'
@@ -211,6 +260,8 @@ def main(argv=None):
             checks.append(dict(setting=setting, max_abs_diff=diff, passed=diff is not None and diff <= TOL, error=error))
             print(f'# check {setting}: ' + (f'official fails: {error} -> FAIL' if error else
                   f'max |logits ours - official| = {diff:.3g} -> {"PASS" if diff <= TOL else "FAIL"}'))
+        if args.profile and device.type == 'cpu':
+            print_time_table(setting, {n: time_table(copy.deepcopy(m), x, y) for n, m in bases.items()})
         for mode in args.modes:
             names = [n for n in bases if n == 'ours' or mode in args.official_modes]
             xm = x.contiguous(memory_format=torch.channels_last) if mode == 'channels_last' else x

@@ -129,7 +129,7 @@ class DropPath(nn.Module):
     def forward(self, x:torch.Tensor)->torch.Tensor:
         if not self.training or self.p == 0: return x
         keep = x.new_empty(x.shape[0], 1, 1, 1).bernoulli_(1 - self.p)   # (N, 1, 1, 1): one draw per image
-        return x * keep / (1 - self.p)
+        return x * keep.div_(1 - self.p)                                 # one pass over x: kept images scaled by 1/(1-p)
 
     def extra_repr(self): return f"p={self.p}"
 

@@ -12,3 +12,19 @@ def test_gpu_check_without_cuda():
     r = subprocess.run(['bash', str(ROOT / 'scripts' / 'gpu_check.sh')], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip().splitlines()[-1] == 'no CUDA device: nothing to check', r.stdout
+
+
+def test_benchmark_time_table_and_quiet_log(tmp_path):
+    "A tiny run: the time table has every category and a total, and no progress is written when stderr is a file."
+    r = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'benchmark.py'), '--settings', '32:2', '--modes', 'eager',
+                        '--repeats', '1', '--warmup', '1', '--profile', '--json', str(tmp_path / 'b.json')],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    sys.path.insert(0, str(ROOT / 'scripts'))
+    from benchmark import CATEGORIES
+    lines = r.stdout.splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith('# where the time of one train step goes, 32:2'))
+    table = lines[start + 2:start + 3 + len(CATEGORIES)]
+    assert [l[:36].strip() for l in table] == [*CATEGORIES, 'total'], table
+    assert float(table[-1].split()[1]) > 0
+    assert '\r' not in r.stderr and '[1/' not in r.stderr, r.stderr[-500:]
