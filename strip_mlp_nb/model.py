@@ -19,8 +19,8 @@ from .transforms import IMAGENET_MEAN, IMAGENET_STD
 from .model_api import TimmModelAPI, Stage, FeatureMaps, check_images, check_range, in_layout_of
 
 # %% auto #0
-__all__ = ['VARIANTS', 'OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'StripMLPConfig', 'default_cfg', 'StripMLPNet',
-           'compare_with_fixture', 'Variant', 'list_models', 'create_model', 'from_official_config',
+__all__ = ['OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'VARIANTS', 'StripMLPConfig', 'default_cfg', 'StripMLPNet',
+           'compare_with_fixture', 'from_official_config', 'Variant', 'list_models', 'create_model',
            'model_from_checkpoint', 'count_params', 'count_macs']
 
 # %% ../nbs/06_model.ipynb #e3a5f113
@@ -295,6 +295,19 @@ def compare_with_fixture(
     diffs.update({n: caught[n] - ref for n, ref in fixture['intermediates'].items()})
     return {n: d.abs().max().item() for n, d in diffs.items()}
 
+# %% ../nbs/06_model.ipynb #0fbd0793
+OFFICIAL_DEFAULTS = dict(img_size=224, patch_size=4, in_chans=3, num_classes=1000, embed_dim=80,
+                         layers=(2, 8, 14, 2), alpha=3)
+OFFICIAL_NO_OPS = ('drop_rate', 'use_dropout', 'patch_norm', 'norm_layer')
+
+def from_official_config(**kwargs)->StripMLPNet:
+    "A StripMLPNet computing what the official `StripMLPNet(**kwargs)` computes, with the same state-dict keys."
+    unknown = [k for k in kwargs if k not in OFFICIAL_DEFAULTS and k not in OFFICIAL_NO_OPS]
+    if unknown: raise TypeError(f"unknown official StripMLPNet argument(s) {unknown}; "
+                                f"known: {', '.join([*OFFICIAL_DEFAULTS, *OFFICIAL_NO_OPS])}")
+    args = {**OFFICIAL_DEFAULTS, **{k: v for k, v in kwargs.items() if k not in OFFICIAL_NO_OPS}}
+    return StripMLPNet(StripMLPConfig(depths=tuple(args.pop('layers')), **args))
+
 # %% ../nbs/06_model.ipynb #1c46c8a7
 @dataclass(frozen=True)
 class Variant:
@@ -342,19 +355,6 @@ def create_model(
     if pretrained is not None and pretrained is not False:
         load_checkpoint(model, pretrained, strict=True)
     return FeatureMaps(model, out_indices) if features_only else model
-
-# %% ../nbs/06_model.ipynb #0fbd0793
-OFFICIAL_DEFAULTS = dict(img_size=224, patch_size=4, in_chans=3, num_classes=1000, embed_dim=80,
-                         layers=(2, 8, 14, 2), alpha=3)
-OFFICIAL_NO_OPS = ('drop_rate', 'use_dropout', 'patch_norm', 'norm_layer')
-
-def from_official_config(**kwargs)->StripMLPNet:
-    "A StripMLPNet computing what the official `StripMLPNet(**kwargs)` computes, with the same state-dict keys."
-    unknown = [k for k in kwargs if k not in OFFICIAL_DEFAULTS and k not in OFFICIAL_NO_OPS]
-    if unknown: raise TypeError(f"unknown official StripMLPNet argument(s) {unknown}; "
-                                f"known: {', '.join([*OFFICIAL_DEFAULTS, *OFFICIAL_NO_OPS])}")
-    args = {**OFFICIAL_DEFAULTS, **{k: v for k, v in kwargs.items() if k not in OFFICIAL_NO_OPS}}
-    return StripMLPNet(StripMLPConfig(depths=tuple(args.pop('layers')), **args))
 
 # %% ../nbs/06_model.ipynb #57e4c2fe
 def model_from_checkpoint(
