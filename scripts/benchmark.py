@@ -4,7 +4,8 @@ For each setting (image size:batch) and mode it times eval forward (under torch.
 (model.train(), cross-entropy on random labels, backward, no optimizer step; grads set to None between runs), and
 reports images/second = batch / median of `--repeats` timed runs after `--warmup` untimed ones.
 Modes: eager (NCHW), channels_last (model and input), compile (torch.compile; its compile time is the first call's
-time, reported apart and not in the img/s; a failure is reported and the benchmark goes on). Every mode starts from
+time, reported apart and not in the img/s; a failure is reported and the benchmark goes on), compile_blocks (each
+block compiled in place instead of the whole network: shorter compile time; not in the default modes). Every mode starts from
 the same weights. With --official, the official model (Med-Process/Strip_MLP, imported from a local checkout, never
 copied) gets our weights loaded strictly, its eval logits are compared with ours (PASS if max |diff| <= 1e-5), and it
 is timed interleaved with ours (ours, official, ours, ...) so machine noise hits both alike. The ratio columns are
@@ -31,7 +32,8 @@ from strip_mlp_nb.model import create_model, list_models
 try: from tqdm import tqdm
 except ImportError: tqdm = None
 
-MODES = ('eager', 'channels_last', 'compile')
+MODES = ('eager', 'channels_last', 'compile', 'compile_blocks')
+DEFAULT_MODES = 'eager,channels_last,compile'
 TOL = 1e-5
 
 
@@ -40,7 +42,7 @@ def parse_args(argv=None):
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--model', default='strip_mlp_tiny_light', choices=list_models(), help='variant (default: T*)')
     p.add_argument('--settings', default='32:64,224:8', help='comma-separated IMG:BATCH pairs (default: %(default)s)')
-    p.add_argument('--modes', default=','.join(MODES), help='comma-separated subset of %(default)s')
+    p.add_argument('--modes', default=DEFAULT_MODES, help=f"comma-separated, of {','.join(MODES)} (default: %(default)s)")
     p.add_argument('--num-classes', type=int, default=1000, help='head outputs (default: %(default)s)')
     p.add_argument('--repeats', type=int, default=10, help='timed runs per measurement (default: %(default)s)')
     p.add_argument('--warmup', type=int, default=3, help='untimed runs before them, at least 1 (default: %(default)s)')
@@ -116,10 +118,18 @@ def sync(device):
 def prepare(base: nn.Module, mode: str, backend: str) -> nn.Module:
     "A copy of `base` (same weights and buffers) set up for `mode`."
     m = copy.deepcopy(base)
+    if mode.startswith('compile'):   # compile times as a first run has them, not read from inductor's on-disk cache
+        import torch._inductor.config as inductor_config
+        inductor_config.fx_graph_cache = False
     if mode == 'channels_last': m = m.to(memory_format=torch.channels_last)
     if mode == 'compile':
         torch._dynamo.reset()
         m = torch.compile(m, backend=backend)
+    if mode == 'compile_blocks':   # each block compiled in place: blocks of one stage share the compiled code
+        torch._dynamo.reset()
+        torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, 64)   # 4 stages x modes x phases
+        for k in range(1, 5):
+            for block in getattr(m, f'blocks{k}'): block.compile(backend=backend, dynamic=False)   # sizes fixed per stage
     return m
 
 
@@ -273,7 +283,7 @@ def main(argv=None):
                     r = res[ph][n]
                     row[f'{ph}_ips'] = batch / statistics.median(r['times']) if r['times'] else None
                     row.update({f'{ph}_times_s': r['times'], f'{ph}_error': r['error'],
-                                f'{ph}_compile_s': r['first_s'] if mode == 'compile' else None})
+                                f'{ph}_compile_s': r['first_s'] if mode.startswith('compile') else None})
                 rows.append(row)
             del cands, res
     for row in rows:   # ratios over the official eager img/s of the same setting
@@ -285,7 +295,7 @@ def main(argv=None):
     cols = f"{'setting':<9}{'mode':<15}{'impl':<10}{'eval img/s':>11}{'train img/s':>12}{'eval x':>8}{'train x':>8}"
     print(f'\n{cols}  compile s (eval/train)\n' + '-' * (len(cols) + 24))
     for r in rows:
-        comp = f"{fmt(r['eval_compile_s'], '.1f')}/{fmt(r['train_compile_s'], '.1f')}" if r['mode'] == 'compile' else ''
+        comp = f"{fmt(r['eval_compile_s'], '.1f')}/{fmt(r['train_compile_s'], '.1f')}" if r['mode'].startswith('compile') else ''
         cells = [fmt(r['eval_ips'], '.1f') if not r['eval_error'] else 'fails',
                  fmt(r['train_ips'], '.1f') if not r['train_error'] else 'fails']
         print(f"{r['setting']:<9}{r['mode']:<15}{r['impl']:<10}{cells[0]:>11}{cells[1]:>12}"
