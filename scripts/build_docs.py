@@ -29,6 +29,21 @@ def quarto_links(cell):
         if md: o.data['text/markdown'] = re.sub(r'(\]\([^)\s]*\))\{[^}]*\}', r'\1', ''.join(md))
 
 
+class skip_docs_of_skipped(Processor):
+    "`show_doc` cells of an export cell that does not run (e.g. flagged `timm` where timm is missing) do not run either"
+    def begin(self): _skip_docs_of_skipped(self.nb)
+
+def _skip_docs_of_skipped(nb):
+    "Flag each `show_doc` cell with the skipped flag of the export cell it documents."
+    skipped = None
+    for cell in nb.cells:
+        if cell.cell_type != 'code': continue
+        if cell.source.startswith('show_doc('):
+            if skipped: cell.directives_ = {**(getattr(cell, 'directives_', None) or {}), skipped: []}
+            continue
+        skipped = next((f for f in exec_all.flags if f in (getattr(cell, 'directives_', None) or {})), None)
+
+
 class exec_all(Processor):
     "Run the whole notebook like nbdev's test_nb, after add_show_docs made its `show_doc` cells"
     flags = skip_flags()
@@ -40,7 +55,7 @@ class exec_all(Processor):
 
 # nbdev_docs' FilterDefaults procs, less the quarto-only ones (insert_warning, add_links, add_fold, ai_magics),
 # with our full execution in place of exec_show_docs, and the quarto-only syntax made plain at the end
-PROCS = [FrontmatterProc, populate_language, add_show_docs, exec_all, strip_ansi, hide_line, filter_stream_,
+PROCS = [FrontmatterProc, populate_language, add_show_docs, skip_docs_of_skipped, exec_all, strip_ansi, hide_line, filter_stream_,
          rm_header_dash, clean_show_doc, rm_export, clean_magics, hide_, mv_exports, strip_hidden_metadata, quarto_opts,
          quarto_links]
 
