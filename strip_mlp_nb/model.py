@@ -205,6 +205,28 @@ def default_cfg(
                 classifier='head', num_classes=config.num_classes, paper_ids='arXiv:2307.11458',
                 origin_url='https://github.com/Med-Process/Strip_MLP')
 
+# %% ../nbs/06_model.ipynb #70fd8a15
+def _build_layers(net:nn.Module, cfg:StripMLPConfig):
+    "The layers of a StripMLPNet, registered in the official order, and the attributes timm reads."
+    E, p = cfg.embed_dim, cfg.patch_size
+    net.num_classes, net.in_chans, net.global_pool = cfg.num_classes, cfg.in_chans, cfg.global_pool
+    net.num_features = net.head_hidden_size = cfg.num_features
+    net.image_size, net.stages_kept = cfg.image_size, 4        # plain copies of the config: TorchScript cannot read it
+    net.train_one = cfg.stage_sizes[-1] == (1, 1)             # a training batch of one cannot pass BatchNorm at 1x1
+    net.patch_embed = nn.Conv2d(cfg.in_chans, E, p, stride=p, bias=False)    # one E-dim token per p x p patch
+    net.blocks1, net.blocks2, net.blocks3, net.blocks4 = (_stage(cfg, k) for k in range(4))
+    net.merging1, net.merging2, net.merging3 = (_down(E * 2**k, E * 2**(k + 1)) for k in range(3))
+    net.conv_s1_28 = _down(2 * E, 4 * E, groups=2 * E)        # stage-2 input -> stage-3 input
+    net.conv_s1_14 = _down(4 * E, 8 * E, groups=4 * E)        # that again -> stage-4 input
+    net.conv_s2_14 = _down(4 * E, 8 * E, groups=4 * E)        # stage-3 input (before the add) -> stage-4 input
+    net.head_drop = nn.Dropout(cfg.drop_rate)
+    net.head = nn.Linear(net.num_features, cfg.num_classes) if cfg.num_classes else nn.Identity()
+    net.norm = nn.BatchNorm2d(net.num_features)
+    _add_input_norm(net, cfg)                                 # buffers outside the state dict, if the config asks
+    net.default_cfg = net.pretrained_cfg = default_cfg(cfg)
+    net.feature_info = [dict(num_chs=c, reduction=p * 2**k, module=f'blocks{k + 1}') for k, c in enumerate(cfg.stage_dims)]
+    net.to(memory_format=torch.channels_last)   # NHWC convolutions: faster depthwise convs (see `32_model_checks`)
+
 # %% ../nbs/06_model.ipynb #31e561de
 class StripMLPNet(TimmModelAPI, nn.Module):
     "Strip-MLP: patch embedding, 4 stages of Strip-MLP blocks with cross-stage shortcuts, BatchNorm, mean, Linear."
@@ -219,29 +241,8 @@ class StripMLPNet(TimmModelAPI, nn.Module):
         super().__init__()
         if isinstance(config, dict): config = StripMLPConfig(**config)
         self.config = cfg = _replace(config or StripMLPConfig(), **overrides)
-        with torch.device(device) if device is not None else nullcontext(): self._build(cfg)
+        with torch.device(device) if device is not None else nullcontext(): _build_layers(self, cfg)
         if dtype is not None: self.to(dtype=dtype)
-
-    def _build(self, cfg:StripMLPConfig):
-        "The layers, and the attributes timm reads."
-        E, p = cfg.embed_dim, cfg.patch_size
-        self.num_classes, self.in_chans, self.global_pool = cfg.num_classes, cfg.in_chans, cfg.global_pool
-        self.num_features = self.head_hidden_size = cfg.num_features
-        self.image_size, self.stages_kept = cfg.image_size, 4
-        self.train_one = cfg.stage_sizes[-1] == (1, 1)         # a training batch of one cannot pass BatchNorm at 1x1
-        self.patch_embed = nn.Conv2d(cfg.in_chans, E, p, stride=p, bias=False)   # one E-dim token per p x p patch
-        self.blocks1, self.blocks2, self.blocks3, self.blocks4 = (_stage(cfg, k) for k in range(4))
-        self.merging1, self.merging2, self.merging3 = (_down(E * 2**k, E * 2**(k + 1)) for k in range(3))
-        self.conv_s1_28 = _down(2 * E, 4 * E, groups=2 * E)   # stage-2 input -> stage-3 input
-        self.conv_s1_14 = _down(4 * E, 8 * E, groups=4 * E)   # that again -> stage-4 input
-        self.conv_s2_14 = _down(4 * E, 8 * E, groups=4 * E)   # stage-3 input (before the add) -> stage-4 input
-        self.head_drop = nn.Dropout(cfg.drop_rate)
-        self.head = nn.Linear(self.num_features, cfg.num_classes) if cfg.num_classes else nn.Identity()
-        self.norm = nn.BatchNorm2d(self.num_features)
-        _add_input_norm(self, cfg)                              # buffers outside the state dict, if the config asks
-        self.default_cfg = self.pretrained_cfg = default_cfg(cfg)
-        self.feature_info = [dict(num_chs=c, reduction=p * 2**k, module=f'blocks{k + 1}') for k, c in enumerate(cfg.stage_dims)]
-        self.to(memory_format=torch.channels_last)  # NHWC convolutions: faster depthwise convs (see `32_model_checks`)
 
     @property
     def stages(self)->tuple:

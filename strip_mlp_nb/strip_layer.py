@@ -44,6 +44,7 @@ def _check_strips(x:torch.Tensor, groups:int, length:int, axis:str)->torch.Tenso
                          f"by {groups} and {'W' if axis == 'row' else 'H'} == {length}, got {shape_str(x)}")
     return x
 
+# %% ../nbs/02_strip_layer.ipynb #74dccb06
 class StripMLPLayer(nn.Module):
     "Dense MLP along each row (or column) of a token map, over `taps` adjacent strips, one weight set per channel group."
     def __init__(self,
