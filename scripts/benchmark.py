@@ -9,7 +9,9 @@ block compiled in place instead of the whole network: shorter compile time; not 
 the same weights. With --official, the official model (Med-Process/Strip_MLP, imported from a local checkout, never
 copied) gets our weights loaded strictly, its eval logits are compared with ours (PASS if max |diff| <= 1e-5), and it
 is timed interleaved with ours (ours, official, ours, ...) so machine noise hits both alike. The ratio columns are
-img/s over the official eager img/s of the same setting. Progress goes to stderr, the table to stdout.
+img/s over the official eager img/s of the same setting. With --before, another copy of strip_mlp_nb (an
+earlier commit's worktree) is timed as 'before' with our weights, interleaved likewise: before and after in one run
+(and, with --profile, their time tables side by side). Progress goes to stderr, the table to stdout.
 Exit status 1 if an equality check fails. No network access, no downloads.
 
 Examples:
@@ -17,6 +19,7 @@ Examples:
     python scripts/benchmark.py --settings 32:8 --repeats 2 --warmup 1 --modes eager
     python scripts/benchmark.py --official /path/to/Strip_MLP --official-modes eager,channels_last --json bench.json
     python scripts/benchmark.py --official /path/to/Strip_MLP --modes eager --profile  # and where the time goes
+    git worktree add /tmp/before HEAD~3 && python scripts/benchmark.py --before /tmp/before --modes eager --profile
     python scripts/benchmark.py --device cuda --amp --settings 224:128 --official /path/to/Strip_MLP
 """
 import argparse, copy, datetime, importlib.util, json, platform, statistics, sys, time, types
@@ -48,7 +51,10 @@ def parse_args(argv=None):
     p.add_argument('--warmup', type=int, default=3, help='untimed runs before them, at least 1 (default: %(default)s)')
     p.add_argument('--official', type=Path, metavar='PATH',
                    help='local checkout of Med-Process/Strip_MLP (with models/strip_mlp.py), or that file')
-    p.add_argument('--official-modes', default='eager', help='of --modes, those to time the official model in too (default: '
+    p.add_argument('--before', type=Path, metavar='PATH',
+                   help='another copy of strip_mlp_nb (a checkout, e.g. a git worktree of an earlier commit) to time as '
+                        '"before", alongside ours and with our weights, in the --official-modes: a before/after comparison in one run')
+    p.add_argument('--official-modes', default='eager', help='of --modes, those to time the official model (and --before) in too (default: '
                    'eager; channels_last is reported as failing: the official code breaks on it)')
     p.add_argument('--threads', type=int, help='torch.set_num_threads (default: torch default)')
     p.add_argument('--device', default='cpu', help="'cpu' (default) or 'cuda'")
@@ -56,6 +62,8 @@ def parse_args(argv=None):
     p.add_argument('--compile-backend', default='inductor', help='torch.compile backend (default: %(default)s)')
     p.add_argument('--seed', type=int, default=0, help='seed for weights, inputs and labels (default: %(default)s)')
     p.add_argument('--json', type=Path, metavar='PATH', help='also write the results as JSON to PATH')
+    p.add_argument('--profile-rounds', type=int, default=3, metavar='N',
+                   help='--profile: rounds of 2 profiled steps per implementation, taken in turn; the median is shown (default: 3)')
     p.add_argument('--profile', action='store_true',
                    help='also print where the time of a train step goes (torch.profiler, eager), ours and official')
     p.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
@@ -104,6 +112,18 @@ def load_official(path: Path):
     finally:
         for name in added: sys.modules.pop(name, None)   # the stand-in lives on only inside the official module
     return module
+
+
+def load_before(path: Path):
+    "The `model` module of another copy of strip_mlp_nb (a checkout or its package folder), imported under another name."
+    pkg = path / 'strip_mlp_nb' if (path / 'strip_mlp_nb' / '__init__.py').is_file() else path
+    if not (pkg / '__init__.py').is_file(): raise SystemExit(f'--before: no strip_mlp_nb package under {path}')
+    spec = importlib.util.spec_from_file_location('strip_mlp_nb_before', pkg / '__init__.py',
+                                                  submodule_search_locations=[str(pkg)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return importlib.import_module('strip_mlp_nb_before.model')
 
 
 def first_line(e: BaseException) -> str:
@@ -182,19 +202,26 @@ def check_equal(ours, official, x):
     finally: torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = old
 
 
-CATEGORIES = ('channel MLP GEMMs', 'strip MLPs (1x3 grouped convs)', 'depthwise convs', '1x1 convs', 'merging and shortcut convs',
+CATEGORIES = ('channel MLP GEMMs', 'strip MLPs (1x3 grouped convs)', 'depthwise convs', '1x1 convs and head', 'merging and shortcut convs',
               'norms (BatchNorm, LayerNorm)', 'GELU', 'layout copies and concatenations', 'elementwise and reductions', 'other')
 
+def _channel_mlp(dims) -> bool:
+    "Channel MLP weights are C x 3C (alpha = 3): two of the GEMM's dimensions in a ratio of exactly 3."
+    dims = [d for d in dims if d]
+    return any(a == 3 * b for a in dims for b in dims)
+
+
 def categorise(name: str, shapes: list) -> str:
-    "The category of one profiled op, from its name and (for convolutions) its weight's shape."
+    "The category of one profiled op, from its name and (for convolutions and GEMMs) its operands' shapes."
     if 'conv' in name:
         w = shapes[2] if 'backward' in name and len(shapes) > 2 else shapes[1] if len(shapes) > 1 else []
         if len(w) != 4: return 'other'
-        if tuple(w[2:]) == (1, 1): return '1x1 convs'
+        if tuple(w[2:]) == (1, 1): return 'channel MLP GEMMs' if _channel_mlp(w[:2]) else '1x1 convs and head'  # Linear as 1x1 conv
         if tuple(w[2:]) == (2, 2): return 'merging and shortcut convs'
         if w[2] == 1 and w[1] > 1: return 'strip MLPs (1x3 grouped convs)'
         return 'depthwise convs' if w[1] == 1 else 'other'
-    if name in ('aten::mm', 'aten::addmm', 'aten::bmm', 'aten::baddbmm', 'aten::matmul'): return 'channel MLP GEMMs'
+    if name in ('aten::mm', 'aten::addmm', 'aten::bmm', 'aten::baddbmm', 'aten::matmul'):   # Linears, 1x1 convs as F.linear
+        return 'channel MLP GEMMs' if _channel_mlp([d for s in shapes if len(s) == 2 for d in s]) else '1x1 convs and head'
     if 'batch_norm' in name or 'layer_norm' in name: return 'norms (BatchNorm, LayerNorm)'
     if 'gelu' in name: return 'GELU'
     if name in ('aten::copy_', 'aten::clone', 'aten::contiguous', 'aten::cat', 'aten::_unsafe_view', 'aten::reshape'):
@@ -205,23 +232,28 @@ def categorise(name: str, shapes: list) -> str:
     return 'other'
 
 
-def time_table(model, x, y, steps: int = 3) -> dict:
-    "Milliseconds per train step (forward + backward) in each category, from torch.profiler's self CPU times."
+def time_tables(models: dict, x, y, rounds: int = 3, steps: int = 2) -> dict:
+    "{name: {category: ms per train step}}: torch.profiler self CPU times, implementations taken in turn each round, median of rounds."
     from torch.profiler import profile, ProfilerActivity
-    reset, run = make_step(model, x, y, 'train', nullcontext)
-    for _ in range(2): reset(); run()
-    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
-        for _ in range(steps): reset(); run()
-    table = dict.fromkeys(CATEGORIES, 0.)
-    for r in prof.key_averages(group_by_input_shape=True):
-        if r.key.startswith(('aten::', 'mkldnn')): table[categorise(r.key, r.input_shapes)] += r.self_cpu_time_total / 1e3 / steps
-    return table
+    runs = {n: make_step(m, x, y, 'train', nullcontext) for n, m in models.items()}
+    for reset, run in runs.values():
+        for _ in range(2): reset(); run()
+    per_round = {n: [] for n in models}
+    for _ in range(rounds):   # interleaved, as the timing is: machine noise and memory state hit every implementation alike
+        for n, (reset, run) in runs.items():
+            with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+                for _ in range(steps): reset(); run()
+            table = dict.fromkeys(CATEGORIES, 0.)
+            for r in prof.key_averages(group_by_input_shape=True):
+                if r.key.startswith(('aten::', 'mkldnn')): table[categorise(r.key, r.input_shapes)] += r.self_cpu_time_total / 1e3 / steps
+            per_round[n].append(table)
+    return {n: {c: statistics.median(t[c] for t in tables) for c in CATEGORIES} for n, tables in per_round.items()}
 
 
-def print_time_table(setting: str, tables: dict):
+def print_time_table(setting: str, tables: dict, rounds: int = 3):
     "Where a train step's time goes, per implementation, in ms and as a share."
     names = list(tables)
-    print(f"\n# where the time of one train step goes, {setting} (torch.profiler, self CPU time, eager)")
+    print(f"\n# where the time of one train step goes, {setting} (torch.profiler, self CPU time, eager; median of {rounds} rounds)")
     print(f"{'category':<36}" + ''.join(f"{n + ' ms':>14}{'share':>7}" for n in names))
     for c in CATEGORIES:
         print(f"{c:<36}" + ''.join(f"{tables[n][c]:>14.1f}{tables[n][c] / sum(tables[n].values()):>7.1%}" for n in names))
@@ -247,6 +279,7 @@ def main(argv=None):
     device = torch.device(args.device)
     if device.type == 'cuda' and not torch.cuda.is_available(): raise SystemExit('--device cuda: CUDA is not available')
     official = load_official(args.official) if args.official else None
+    before = load_before(args.before) if args.before else None
     info = header(args, device)
     print('\n'.join(f'# {k}: {v}' for k, v in info.items() if v is not None))
     rows, checks = [], []
@@ -258,6 +291,10 @@ def main(argv=None):
         x = torch.randn(batch, 3, img, img, generator=gen).to(device)
         y = torch.randint(0, max(args.num_classes, 1), (batch,), generator=gen).to(device)
         bases = {'ours': ours}
+        if before:   # the same weights in the earlier copy; its logits should agree with ours to float rounding
+            bases = {'before': before.create_model(args.model, num_classes=args.num_classes, img_size=img).to(device), **bases}
+            bases['before'].load_state_dict(ours.state_dict())
+            print(f"# before {setting}: max |logits ours - before| = {check_equal(ours, bases['before'], x):.3g}")
         if official:
             c = ours.config
             try:
@@ -271,7 +308,8 @@ def main(argv=None):
             print(f'# check {setting}: ' + (f'official fails: {error} -> FAIL' if error else
                   f'max |logits ours - official| = {diff:.3g} -> {"PASS" if diff <= TOL else "FAIL"}'))
         if args.profile and device.type == 'cpu':
-            print_time_table(setting, {n: time_table(copy.deepcopy(m), x, y) for n, m in bases.items()})
+            print_time_table(setting, time_tables({n: copy.deepcopy(m) for n, m in bases.items()}, x, y, args.profile_rounds),
+                             args.profile_rounds)
         for mode in args.modes:
             names = [n for n in bases if n == 'ours' or mode in args.official_modes]
             xm = x.contiguous(memory_format=torch.channels_last) if mode == 'channels_last' else x

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .cgsmm import CascadeGroupStripMixing
+from .fast_paths import PointwiseConv2d, ChannelLinear, grn
 from .lsmm import LocalStripMixing
 from .strip_layer import SameConv2d
 from .token_mixers import GlobalTokenMixer, AxialMixer
@@ -46,10 +47,10 @@ class StripMixingBlock(nn.Module):
         super().__init__()
         if channels % 2: raise ValueError(f"channels must be even, got {channels}")
         self.channels, self.size = channels, tuple(size)
-        self.mlp = nn.Sequential(nn.Conv2d(channels, channels, 1), nn.BatchNorm2d(channels), nn.GELU())
+        self.mlp = nn.Sequential(PointwiseConv2d(channels, channels), nn.BatchNorm2d(channels), nn.GELU())   # 1x1 conv
         self.strip = CascadeGroupStripMixing(channels // 2, size, groups, taps, cascade)
         self.local = LocalStripMixing(channels // 2) if local else nn.Identity()
-        self.fuse = nn.Conv2d(channels, channels, 1, bias=False)
+        self.fuse = PointwiseConv2d(channels, channels, bias=False)
         self._register_state_dict_hook(_drop_branch_names)
         self._register_load_state_dict_pre_hook(_add_branch_names, with_module=True)
 
@@ -94,9 +95,10 @@ class GRN(nn.Module):
         self.beta = nn.Parameter(torch.zeros(1, 1, 1, dim))
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, H, W, C) -> (N, H, W, C)
-        norms = torch.linalg.vector_norm(x, dim=(1, 2), keepdim=True)        # (N, 1, 1, C): G_c
-        relative = norms / (norms.mean(dim=-1, keepdim=True) + 1e-6)         # (N, 1, 1, C): N_c
-        return torch.addcmul(self.beta, x, self.gamma * relative + 1)        # x * (gamma N + 1) + beta: one pass over x
+        return grn(x, self.gamma, self.beta, 1e-6)   # x * (gamma N + 1) + beta, N = G / (mean_c G + 1e-6)
+
+# %% ../nbs/05_blocks.ipynb #f082a55a
+torch.fx.wrap('grn');  # torch.fx records GRN (from `37_fast_paths`) as one call
 
 # %% ../nbs/05_blocks.ipynb #6207561b
 class ChannelMixing(nn.Module):
@@ -109,14 +111,15 @@ class ChannelMixing(nn.Module):
         self.channels = channels
         self.conv_77 = SameConv2d(channels, channels, 7, padding=3, groups=channels, bias=False)
         self.layer_norm = nn.LayerNorm(channels)
-        self.fc1 = nn.Linear(channels, alpha * channels)
+        self.fc1 = ChannelLinear(channels, alpha * channels)   # nn.Linear over the channels
         self.grn = GRN(alpha * channels)
-        self.fc2 = nn.Linear(alpha * channels, channels)
+        self.fc2 = ChannelLinear(alpha * channels, channels)
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
-        x = self.conv_77(x).permute(0, 2, 3, 1)                              # (N, H, W, C): channels last
-        x = self.fc2(self.grn(F.gelu(self.fc1(self.layer_norm(x)))))         # (N, H, W, C)
-        return x.permute(0, 3, 1, 2)                                         # (N, C, H, W)
+        x = self.layer_norm(self.conv_77(x).permute(0, 2, 3, 1))            # (N, H, W, C): LayerNorm over channels
+        x = F.gelu(self.fc1(x.permute(0, 3, 1, 2)))                         # (N, aC, H, W): Linear over channels
+        x = self.grn(x.permute(0, 2, 3, 1))                                  # (N, H, W, aC): GRN works channels-last
+        return self.fc2(x.permute(0, 3, 1, 2))                               # (N, C, H, W)
 
 # %% ../nbs/05_blocks.ipynb #229e5fee
 class DropPath(nn.Module):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 import torch.nn.functional as F
+from .fast_paths import PointwiseConv2d
 from .strip_layer import StripMLPLayer, RelativePositionTable
 from .utils import check_map
 
@@ -39,9 +40,9 @@ class CascadeGroupStripMixing(nn.Module):
         self.relate_pos_w = RelativePositionTable(channels, W)     # P_w, added before the column step
         self.proj_h = StripMLPLayer(groups, W, 'row', taps)        # mixes the W tokens of 3 adjacent rows
         self.proj_w = StripMLPLayer(groups, H, 'column', taps)     # mixes the H tokens of 3 adjacent columns
-        self.fuse_h = nn.Conv2d(2 * channels, channels, 1, bias=False)
+        self.fuse_h = PointwiseConv2d(2 * channels, channels, bias=False)   # 1x1 conv
         self.BN = nn.BatchNorm2d(channels)
-        self.fuse_w = nn.Conv2d(2 * channels, channels, 1, bias=False)
+        self.fuse_w = PointwiseConv2d(2 * channels, channels, bias=False)
 
     def row_step(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
         "Strip MLP along rows (with P_h), fused with the input: GELU(BN(fuse_h[rows, x]))."

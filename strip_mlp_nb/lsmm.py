@@ -7,6 +7,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 import torch.nn.functional as F
+from .fast_paths import PointwiseConv2d
 from .strip_layer import SameConv2d
 from .utils import check_map
 
@@ -20,8 +21,8 @@ class PathWeights(nn.Module):
         channels:int,   # C
     ):
         super().__init__()
-        self.fc1 = nn.Conv2d(channels, channels // 2, 1)
-        self.fc2 = nn.Conv2d(channels // 2, 3 * channels, 1)
+        self.fc1 = PointwiseConv2d(channels, channels // 2)     # 1x1 convs
+        self.fc2 = PointwiseConv2d(channels // 2, 3 * channels)
 
     def forward(self, summary:torch.Tensor)->torch.Tensor:  # (N, C, 1, 1) -> (N, C, 3), rows sum to 1
         logits = self.fc2(F.gelu(self.fc1(summary)))        # (N, 3C, 1, 1): channel c's logits at 3c, 3c+1, 3c+2

@@ -8,6 +8,7 @@ import math
 import torch
 from torch import nn
 import torch.nn.functional as F
+from .fast_paths import fast_depthwise, copy_in_layout
 from .utils import shape_str
 
 # %% auto #0
@@ -25,6 +26,9 @@ def conv_same(
     rh, rw = min(kh // 2, H - 1), min(kw // 2, W - 1)                 # how far a tap can reach and stay on the map
     if rh != kh // 2 or rw != kw // 2:                                 # a small map: keep the taps that reach it
         weight = weight[:, :, kh // 2 - rh:kh // 2 + rh + 1, kw // 2 - rw:kw // 2 + rw + 1].contiguous()
+    if not torch.jit.is_scripting():                                   # eager training on CPU: a faster weight gradient
+        fast = fast_depthwise(x, weight, bias, groups, (rh, rw))       # for wide depthwise kernels (`37_fast_paths`)
+        if fast is not None: return fast
     return F.conv2d(x, weight, bias, padding=(rh, rw), groups=groups)
 
 class SameConv2d(nn.Conv2d):
@@ -67,24 +71,29 @@ class StripMLPLayer(nn.Module):
         bound = 1 / math.sqrt(self.length * self.taps)
         nn.init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
+    def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W), in channels-last memory
         x = _check_strips(x, self.groups, self.length, self.axis)
         N, C, H, W, G = x.shape[0], x.shape[1], x.shape[2], x.shape[3], self.groups
-        x = x.view(N, C // G, G, H, W)                               # (N, P, G, H, W): channel c = p G + g
-        if self.axis == 'row':                                       # _TO_STRIPS['row']
-            strips = x.permute(0, 2, 4, 1, 3).reshape(N, G * W, C // G, H)  # (N, G*W, P, H): a row's tokens as channels
-            mixed = conv_same(strips, self.weight, self.bias, G)     # (N, G*W, P, H): taps slide over the rows
-            mixed = mixed.view(N, G, W, C // G, H)                   # (N, G, W, P, H)
-            return mixed.permute(0, 3, 1, 4, 2).reshape(N, C, H, W)  # (N, P, G, H, W) -> (N, C, H, W)
-        strips = x.permute(0, 2, 3, 1, 4).reshape(N, G * H, C // G, W)      # (N, G*H, P, W): a column's tokens as channels
-        mixed = conv_same(strips, self.weight, self.bias, G)         # (N, G*H, P, W): taps slide over the columns
-        mixed = mixed.view(N, G, H, C // G, W)                       # (N, G, H, P, W)
-        return mixed.permute(0, 3, 1, 2, 4).reshape(N, C, H, W)      # (N, P, G, H, W) -> (N, C, H, W)
+        P = C // G
+        groups = [N, P, G, H, W]                                           # x as (N, P, G, H, W): channel c = p G + g
+        if self.axis == 'row':                                             # _TO_STRIPS['row'], in two steps:
+            strips = copy_in_layout(x, groups, [0, 1, 3, 2, 4], [N, P, H, G * W])   # (N, P, H, G*W): one copy, tokens last
+            strips = strips.permute(0, 3, 1, 2)                            # (N, G*W, P, H): tokens as channels (channels last)
+            mixed = conv_same(strips, self.weight, self.bias, G)           # (N, G*W, P, H): taps slide over the rows
+            mixed = mixed.permute(0, 2, 3, 1).reshape(N, P, H, G, W)       # (N, P, H, G, W)
+            tokens = mixed.permute(0, 2, 4, 1, 3).reshape(N, H, W, C)      # (N, H, W, C): one copy back, c = p G + g
+            return tokens.permute(0, 3, 1, 2)                              # (N, C, H, W)
+        strips = copy_in_layout(x, groups, [0, 1, 4, 2, 3], [N, P, W, G * H])      # (N, P, W, G*H): a column's tokens last
+        strips = strips.permute(0, 3, 1, 2)                                # (N, G*H, P, W)
+        mixed = conv_same(strips, self.weight, self.bias, G)               # (N, G*H, P, W): taps slide over the columns
+        mixed = mixed.permute(0, 2, 3, 1).reshape(N, P, W, G, H)           # (N, P, W, G, H)
+        tokens = mixed.permute(0, 4, 2, 1, 3).reshape(N, H, W, C)          # (N, H, W, C)
+        return tokens.permute(0, 3, 1, 2)                                  # (N, C, H, W)
 
     def extra_repr(self): return f"groups={self.groups}, length={self.length}, axis={self.axis!r}, taps={self.taps}"
 
 # %% ../nbs/02_strip_layer.ipynb #df7cbe0b
-for _leaf in ('conv_same', '_check_strips'): torch.fx.wrap(_leaf)
+for _leaf in ('conv_same', '_check_strips', 'copy_in_layout'): torch.fx.wrap(_leaf)
 
 # %% ../nbs/02_strip_layer.ipynb #9c1e91a3
 class RelativePositionTable(nn.Module):

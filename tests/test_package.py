@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT/'strip_mlp_nb'
 MODULES = sorted(p for p in PKG.glob('*.py') if p.name not in ('__init__.py', '_modidx.py'))
 HEAVY = {'matplotlib', 'captum', 'ipywidgets', 'IPython', 'sklearn', 'scipy'}
-CORE = ('utils', 'token_mixers', 'strip_layer', 'cgsmm', 'lsmm', 'blocks', 'checkpoint', 'model_api', 'model', 'transforms')   # the model, its IO and contract, its input constants
+CORE = ('utils', 'fast_paths', 'token_mixers', 'strip_layer', 'cgsmm', 'lsmm', 'blocks', 'checkpoint', 'model_api', 'model', 'transforms')   # the model, its IO and contract, its input constants
 
 # the public names before the layout change (strip_mlp_nb/__init__.py at commit cdc9ca7): they must keep working
 EARLIER_NAMES = ('token_footprint', 'show_footprint', 'show_footprints', 'GlobalTokenMixer', 'AxialMixer',

@@ -17,7 +17,7 @@ def test_gpu_check_without_cuda():
 def test_benchmark_time_table_and_quiet_log(tmp_path):
     "A tiny run: the time table has every category and a total, and no progress is written when stderr is a file."
     r = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'benchmark.py'), '--settings', '32:2', '--modes', 'eager',
-                        '--repeats', '1', '--warmup', '1', '--profile', '--json', str(tmp_path / 'b.json')],
+                        '--repeats', '1', '--warmup', '1', '--profile', '--profile-rounds', '2', '--json', str(tmp_path / 'b.json')],
                        capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     sys.path.insert(0, str(ROOT / 'scripts'))
@@ -28,3 +28,15 @@ def test_benchmark_time_table_and_quiet_log(tmp_path):
     assert [l[:36].strip() for l in table] == [*CATEGORIES, 'total'], table
     assert float(table[-1].split()[1]) > 0
     assert '\r' not in r.stderr and '[1/' not in r.stderr, r.stderr[-500:]
+
+
+def test_benchmark_before_after(tmp_path):
+    "--before times another copy of the package alongside ours, with our weights (here: this checkout, so equal logits)."
+    r = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'benchmark.py'), '--settings', '32:2', '--modes', 'eager',
+                        '--repeats', '1', '--warmup', '1', '--profile', '--profile-rounds', '1', '--before', str(ROOT)],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    lines = r.stdout.splitlines()
+    assert '# before 32:2: max |logits ours - before| = 0' in lines, r.stdout[:2000]
+    assert [l.split()[2] for l in lines if l.startswith('32:2     eager')] == ['before', 'ours'], r.stdout[-1500:]
+    assert any(l.startswith('category') and 'before ms' in l and 'ours ms' in l for l in lines)
