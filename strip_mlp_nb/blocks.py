@@ -95,10 +95,11 @@ class GRN(nn.Module):
         self.beta = nn.Parameter(torch.zeros(1, 1, 1, dim))
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, H, W, C) -> (N, H, W, C)
-        return grn(x, self.gamma, self.beta, 1e-6)   # x * (gamma N + 1) + beta, N = G / (mean_c G + 1e-6)
+        return grn(x, self.gamma, self.beta, 1e-6)   # x * (gamma R + 1) + beta, R = G / (mean_c G + 1e-6)
 
 # %% ../nbs/05_blocks.ipynb #f082a55a
-torch.fx.wrap('grn');  # torch.fx records GRN (from `37_fast_paths`) as one call
+# torch.fx records GRN (`grn`, from `37_fast_paths`) as one call
+_ = torch.fx.wrap('grn')
 
 # %% ../nbs/05_blocks.ipynb #6207561b
 class ChannelMixing(nn.Module):

@@ -26,13 +26,22 @@ def conv_same(
     rh, rw = min(kh // 2, H - 1), min(kw // 2, W - 1)                 # how far a tap can reach and stay on the map
     if rh != kh // 2 or rw != kw // 2:                                 # a small map: keep the taps that reach it
         weight = weight[:, :, kh // 2 - rh:kh // 2 + rh + 1, kw // 2 - rw:kw // 2 + rw + 1].contiguous()
-    if not torch.jit.is_scripting():                                   # eager training on CPU: a faster weight gradient
-        fast = fast_depthwise(x, weight, bias, groups, (rh, rw))       # for wide depthwise kernels (`37_fast_paths`)
+    if not torch.jit.is_scripting():                                   # eager training on CPU, a wide depthwise kernel:
+        fast = fast_depthwise(x, weight, bias, groups, (rh, rw))       # its weight gradient from narrow ones (`37_fast_paths`)
         if fast is not None: return fast
     return F.conv2d(x, weight, bias, padding=(rh, rw), groups=groups)
 
 class SameConv2d(nn.Conv2d):
     "`nn.Conv2d` (stride 1, 'same' zero padding) that skips the taps `conv_same` skips; same weights and hooks."
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        same = tuple(k // 2 for k in self.kernel_size)
+        if (self.stride, self.dilation, self.padding, self.padding_mode) != ((1, 1), (1, 1), same, 'zeros') \
+                or any(k % 2 == 0 for k in self.kernel_size):
+            raise ValueError(f"SameConv2d needs an odd kernel, stride 1, no dilation and zero padding {same}; "
+                             f"got kernel {self.kernel_size}, stride {self.stride}, dilation {self.dilation}, "
+                             f"padding {self.padding} ({self.padding_mode!r})")
+
     def _conv_forward(self, x:torch.Tensor, weight:torch.Tensor, bias:torch.Tensor|None)->torch.Tensor:
         return conv_same(x, weight, bias, self.groups)
 
