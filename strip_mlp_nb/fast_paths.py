@@ -6,12 +6,12 @@
 __all__ = ['transformed', 'eager_autograd', 'depthwise_weight_grad', 'fast_depthwise', 'copy_in_layout', 'grn_reference', 'grn',
            'pointwise_conv', 'PointwiseConv2d', 'ChannelLinear']
 
-# %% ../nbs/37_fast_paths.ipynb #15012ad6
+# %% ../nbs/37_fast_paths.ipynb #42087957
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-# %% ../nbs/37_fast_paths.ipynb #f8bfef9b
+# %% ../nbs/37_fast_paths.ipynb #af35013c
 @torch.jit.unused
 def transformed(x:torch.Tensor)->bool:
     "True inside `torch.func` transforms or for a forward-mode dual tensor: where these Functions do not apply."
@@ -28,7 +28,18 @@ def eager_autograd(*tensors:torch.Tensor)->bool:
     if any(t.dtype != x.dtype or t.device != x.device for t in tensors): return False
     return not torch.is_autocast_enabled('cpu') and not transformed(x)
 
-# %% ../nbs/37_fast_paths.ipynb #c5762dda
+# %% ../nbs/37_fast_paths.ipynb #dfbe54fc
+def _depthwise_backward(
+    grad:torch.Tensor,          # (N, C, H', W') output gradient
+    x:torch.Tensor,             # (N, C, H, W) input
+    weight:torch.Tensor,        # (C, 1, kh, kw)
+    padding:tuple,              # (ph, pw)
+    of_weight:bool,             # the weight's gradient (True) or the input's (False)
+)->torch.Tensor:
+    "oneDNN's backward of a stride-1 depthwise convolution: the gradient of its input or of its weight."
+    return torch.ops.aten.convolution_backward(grad, x, weight, None, [1, 1], list(padding), [1, 1], False, [0, 0],
+                                               x.shape[1], [not of_weight, of_weight, False])[1 if of_weight else 0]
+
 def _narrow_weight_grad(
     grad:torch.Tensor,          # (N, C, H', W') output gradient
     x:torch.Tensor,             # (N, C, H, W) input
@@ -36,10 +47,8 @@ def _narrow_weight_grad(
     padding:tuple,              # (ph, pw) of the convolution
 )->torch.Tensor:                # (C, 1, kh, kw)
     "Weight gradient of a depthwise convolution with a kernel at most 3 wide (oneDNN's fast case)."
-    C = x.shape[1]
-    w = x.new_empty(C, 1, kh, kw)                                     # only its shape is read
-    return torch.ops.aten.convolution_backward(grad, x, w, None, [1, 1], list(padding), [1, 1], False, [0, 0], C,
-                                               [False, True, False])[1]
+    shape_only = x.new_empty(x.shape[1], 1, kh, kw)                   # only its shape is read
+    return _depthwise_backward(grad, x, shape_only, padding, of_weight=True)
 
 def depthwise_weight_grad(
     grad:torch.Tensor,          # (N, C, H, W) gradient of the output of a stride-1 "same" depthwise convolution
@@ -61,7 +70,7 @@ def depthwise_weight_grad(
         blocks.append(_narrow_weight_grad(moved, padded, kh, width, (kh // 2, 0)))  # (C, 1, kh, width)
     return torch.cat(blocks, dim=3)                                   # (C, 1, kh, kw)
 
-# %% ../nbs/37_fast_paths.ipynb #935aeb82
+# %% ../nbs/37_fast_paths.ipynb #215f1994
 class _DepthwiseSame(torch.autograd.Function):
     "Stride-1 depthwise convolution, zero 'same' padding, no bias; weight gradient by `depthwise_weight_grad`."
     @staticmethod
@@ -74,9 +83,7 @@ class _DepthwiseSame(torch.autograd.Function):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         dx = dw = None
-        if ctx.needs_input_grad[0]:
-            dx = torch.ops.aten.convolution_backward(grad, x, weight, None, [1, 1], list(ctx.padding), [1, 1], False,
-                                                     [0, 0], x.shape[1], [True, False, False])[0]
+        if ctx.needs_input_grad[0]: dx = _depthwise_backward(grad, x, weight, ctx.padding, of_weight=False)
         if ctx.needs_input_grad[1]:
             dw = depthwise_weight_grad(grad, x, weight.shape[2], weight.shape[3]).reshape(weight.shape)
         return dx, dw, None
@@ -92,11 +99,11 @@ def fast_depthwise(
     "A stride-1 'same' depthwise convolution whose weight gradient avoids oneDNN's slow wide-kernel path, if it applies."
     if bias is not None or groups != x.shape[1] or weight.shape[0] != groups or weight.shape[1] != 1: return None
     kh, kw = weight.shape[2], weight.shape[3]
-    if kw <= 3 or x.device.type != 'cpu' or padding != (kh // 2, kw // 2): return None     # narrow: already optimised
+    if kw <= 3 or padding != (kh // 2, kw // 2): return None         # narrow: already oneDNN's optimised kernel
     if not eager_autograd(x, weight): return None
     return _DepthwiseSame.apply(x, weight, padding)
 
-# %% ../nbs/37_fast_paths.ipynb #9afa52d2
+# %% ../nbs/37_fast_paths.ipynb #cf1aad5e
 class _CopyInLayout(torch.autograd.Function):
     "x.view(view).permute(dims).reshape(shape), one copy; backward: the gradient copied back in x's memory layout."
     @staticmethod
@@ -133,7 +140,7 @@ def copy_in_layout(
         if fast is not None: return fast
     return x.view(view).permute(dims).reshape(shape)
 
-# %% ../nbs/37_fast_paths.ipynb #729f7d96
+# %% ../nbs/37_fast_paths.ipynb #41d163de
 class _GRNFunction(torch.autograd.Function):
     "GRN over (N, H, W, C): forward `grn_reference`'s formula, backward by hand (see the formulas above)."
     @staticmethod
@@ -156,23 +163,27 @@ class _GRNFunction(torch.autograd.Function):
         per_x = torch.where(norms > 0, d_norms / norms, torch.zeros_like(norms))   # (N, 1, 1, C): dL/dG / G
         return torch.addcmul(grad * scale, x, per_x), d_gamma, d_beta, None
 
-# %% ../nbs/37_fast_paths.ipynb #5d640f94
+# %% ../nbs/37_fast_paths.ipynb #8e08339d
+def _grn_from_norms(x:torch.Tensor, norms:torch.Tensor, gamma:torch.Tensor, beta:torch.Tensor, eps:float)->torch.Tensor:
+    "GRN's output given G, the (N, 1, 1, C) norms: x * (gamma G / (mean_c G + eps) + 1) + beta."
+    relative = norms / (norms.mean(dim=-1, keepdim=True) + eps)             # (N, 1, 1, C): G / m
+    return torch.addcmul(beta, x, gamma * relative + 1)                      # one pass over x for the output
+
 def grn_reference(x:torch.Tensor, gamma:torch.Tensor, beta:torch.Tensor, eps:float=1e-6)->torch.Tensor:
     "GRN in plain operations (TorchScript, tracers, autocast): x * (gamma G / (mean_c G + eps) + 1) + beta."
     norms = torch.linalg.vector_norm(x, dim=(1, 2), keepdim=True)           # (N, 1, 1, C): G; its gradient is 0 at G = 0
-    relative = norms / (norms.mean(dim=-1, keepdim=True) + eps)             # (N, 1, 1, C): G / m
-    return torch.addcmul(beta, x, gamma * relative + 1)                      # one pass over x for the output
+    return _grn_from_norms(x, norms, gamma, beta, eps)
 
 @torch.jit.unused
 def _grn_eager(x:torch.Tensor, gamma:torch.Tensor, beta:torch.Tensor, eps:float)->torch.Tensor|None:
     "GRN in eager mode: `_GRNFunction` where autograd records, its forward's values where nothing is recorded; else None."
     if x.dtype not in (torch.float32, torch.float64): return None           # float16 squares overflow: `grn_reference`
     if eager_autograd(x, gamma, beta): return _GRNFunction.apply(x, gamma, beta, eps)
-    if torch.compiler.is_compiling() or transformed(x) or x.device.type == 'meta' or \
+    if torch.compiler.is_compiling() or transformed(x) or \
             torch.is_grad_enabled() and any(t.requires_grad for t in (x, gamma, beta)):
         return None                                                          # derivatives taken, but not by eager autograd
     norms = x.square().sum(dim=(1, 2), keepdim=True).sqrt()                  # no gradient: the sum of squares will do
-    return torch.addcmul(beta, x, gamma * (norms / (norms.mean(dim=-1, keepdim=True) + eps)) + 1)
+    return _grn_from_norms(x, norms, gamma, beta, eps)
 
 def grn(
     x:torch.Tensor,             # (N, H, W, C)
@@ -186,7 +197,7 @@ def grn(
         if fast is not None: return fast
     return grn_reference(x, gamma, beta, eps)
 
-# %% ../nbs/37_fast_paths.ipynb #0f238356
+# %% ../nbs/37_fast_paths.ipynb #0980e156
 def pointwise_conv(
     x:torch.Tensor,                 # (N, C_in, H, W)
     weight:torch.Tensor,            # (C_out, C_in, 1, 1) or (C_out, C_in)
@@ -213,5 +224,5 @@ class ChannelLinear(nn.Linear):
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C_in, H, W) -> (N, C_out, H, W)
         return pointwise_conv(x, self.weight, self.bias)
 
-# %% ../nbs/37_fast_paths.ipynb #2c425b5a
+# %% ../nbs/37_fast_paths.ipynb #8f4419a0
 _ = torch.fx.wrap('pointwise_conv')
