@@ -89,14 +89,15 @@ def load_official(path: Path):
     try: import timm.models.layers  # noqa: F401
     except ImportError:
         class DropPath(nn.Module):
-            "Stochastic depth per sample, as timm's: keep a sample's branch with probability 1 - p, scaled by 1/keep."
+            "Stochastic depth per sample with timm's operations: the (N, 1, ...) mask scaled in place, one pass over x."
             def __init__(self, drop_prob=0., scale_by_keep=True):
                 super().__init__(); self.drop_prob, self.scale_by_keep = drop_prob, scale_by_keep
             def forward(self, x):
                 if self.drop_prob == 0. or not self.training: return x
                 keep = 1 - self.drop_prob
-                mask = x.new_empty((x.shape[0],) + (1,) * (x.ndim - 1)).bernoulli_(keep)
-                return x / keep * mask if self.scale_by_keep else x * mask
+                mask = x.new_empty((x.shape[0],) + (1,) * (x.ndim - 1)).bernoulli_(keep)   # timm 1.0 `drop_path`
+                if keep > 0. and self.scale_by_keep: mask.div_(keep)
+                return x * mask
         layers = types.ModuleType('timm.models.layers')
         layers.DropPath, layers.trunc_normal_ = DropPath, nn.init.trunc_normal_
         layers.to_2tuple = lambda x: tuple(x) if isinstance(x, (tuple, list)) else (x, x)

@@ -40,3 +40,20 @@ def test_benchmark_before_after(tmp_path):
     assert '# before 32:2: max |logits ours - before| = 0' in lines, r.stdout[:2000]
     assert [l.split()[2] for l in lines if l.startswith('32:2     eager')] == ['before', 'ours'], r.stdout[-1500:]
     assert any(l.startswith('category') and 'before ms' in l and 'ours ms' in l for l in lines)
+
+
+def test_official_drop_path_stand_in(tmp_path):
+    "Without timm the official code gets a DropPath that runs timm's operations: one pass over x, its values ours."
+    (tmp_path / 'strip_mlp.py').write_text('from timm.models.layers import DropPath\n')
+    sys.path.insert(0, str(ROOT / 'scripts'))
+    from benchmark import load_official
+    from strip_mlp_nb.blocks import DropPath as OurDropPath
+    official = load_official(tmp_path / 'strip_mlp.py').DropPath(0.3).train()
+    x = torch.randn(64, 3, 4, 4, requires_grad=True)
+    torch.manual_seed(0); y = official(x)
+    torch.manual_seed(0); expected = OurDropPath(0.3).train()(x)
+    torch.testing.assert_close(y, expected, rtol=0, atol=0)
+    assert 0 < (y == 0).all(dim=(1, 2, 3)).sum() < 64                     # some images dropped, not all
+    assert y.grad_fn.name() == 'MulBackward0'                              # x * mask: no second full-size op
+    assert [type(f).__name__ if f else None for f, _ in y.grad_fn.next_functions] == ['AccumulateGrad', None]
+    assert official.eval()(x) is x
