@@ -61,4 +61,4 @@ class CascadeGroupStripMixing(nn.Module):
         return self.column_step(z, x)                            # parallel: columns of x, fused with the row step's output
 
 # %% ../nbs/03_cgsmm.ipynb #07ea5ca8
-torch.fx.wrap('check_map');  # torch.fx records the shape check (from `31_utils`) as one call
+_ = torch.fx.wrap('check_map')  # torch.fx records the shape check (from `31_utils`) as one call

@@ -67,4 +67,4 @@ class LocalStripMixing(nn.Module):
         return _blend(x, wide, tall, weights)
 
 # %% ../nbs/04_lsmm.ipynb #250313ec
-torch.fx.wrap('check_map');  # torch.fx records the shape check (from `31_utils`) as one call
+_ = torch.fx.wrap('check_map')  # torch.fx records the shape check (from `31_utils`) as one call

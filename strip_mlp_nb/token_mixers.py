@@ -68,7 +68,7 @@ class AxialMixer(nn.Module):
         return self.fuse(torch.cat([x, x_h, x_w], dim=1))               # (N, 3C, H, W) -> (N, C, H, W)
 
 # %% ../nbs/00_token_mixers.ipynb #1958723d
-torch.fx.wrap('check_map');  # torch.fx records the shape check (from `31_utils`) as one call
+_ = torch.fx.wrap('check_map')  # torch.fx records the shape check (from `31_utils`) as one call
 
 # %% ../nbs/00_token_mixers.ipynb #ba157488
 def mixer_cost(
