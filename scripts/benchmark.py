@@ -9,7 +9,8 @@ block compiled in place instead of the whole network: shorter compile time; not 
 the same weights. With --official, the official model (Med-Process/Strip_MLP, imported from a local checkout, never
 copied) gets our weights loaded strictly, its eval logits are compared with ours (PASS if max |diff| <= 1e-5), and it
 is timed interleaved with ours (ours, official, ours, ...) so machine noise hits both alike. The ratio columns are
-img/s over the official eager img/s of the same setting. With --before, another copy of strip_mlp_nb (an
+img/s over the official eager img/s of the same setting, each with a 95 % bootstrap interval (both sides' timed runs
+resampled): single runs on a shared machine vary, the interval says by how much. With --before, another copy of strip_mlp_nb (an
 earlier commit's worktree) is timed as 'before' with our weights, interleaved likewise: before and after in one run
 (and, with --profile, their time tables side by side). Progress goes to stderr, the table to stdout.
 Exit status 1 if an equality check fails. No network access, no downloads.
@@ -22,7 +23,7 @@ Examples:
     git worktree add /tmp/before HEAD~3 && python scripts/benchmark.py --before /tmp/before --modes eager --profile
     python scripts/benchmark.py --device cuda --amp --settings 224:128 --official /path/to/Strip_MLP
 """
-import argparse, copy, datetime, importlib.util, json, platform, statistics, sys, time, types
+import argparse, copy, datetime, importlib.util, json, platform, random, statistics, sys, time, types
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -203,6 +204,15 @@ def check_equal(ours, official, x):
     finally: torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = old
 
 
+def ratio_interval(ref_times:list, times:list, level:float=0.95, resamples:int=2000, seed:int=0) -> tuple:
+    "Bootstrap interval of median(ref_times) / median(times) (a speed ratio): each side's timed runs resampled."
+    rng = random.Random(seed)
+    ratios = sorted(statistics.median(rng.choices(ref_times, k=len(ref_times))) /
+                    statistics.median(rng.choices(times, k=len(times))) for _ in range(resamples))
+    tail = (1 - level) / 2
+    return ratios[int(tail * resamples)], ratios[min(resamples - 1, int((1 - tail) * resamples))]
+
+
 CATEGORIES = ('channel MLP GEMMs', 'strip MLPs (1x3 grouped convs)', 'depthwise convs', '1x1 convs and head', 'merging and shortcut convs',
               'norms (BatchNorm, LayerNorm)', 'GELU', 'layout copies and concatenations', 'elementwise and reductions', 'other')
 
@@ -331,15 +341,20 @@ def main(argv=None):
         for ph in ('eval', 'train'):
             ok = ref and row[f'{ph}_ips'] and ref[f'{ph}_ips']
             row[f'{ph}_ratio'] = row[f'{ph}_ips'] / ref[f'{ph}_ips'] if ok else None
-    cols = f"{'setting':<9}{'mode':<15}{'impl':<10}{'eval img/s':>11}{'train img/s':>12}{'eval x':>8}{'train x':>8}"
+            row[f'{ph}_ratio_ci95'] = ratio_interval(ref[f'{ph}_times_s'], row[f'{ph}_times_s']) if ok and row is not ref else None
+    cols = (f"{'setting':<9}{'mode':<15}{'impl':<10}{'eval img/s':>11}{'train img/s':>12}{'eval x':>8}{'train x':>8}"
+            f"{'eval x 95%':>13}{'train x 95%':>13}")
     print(f'\n{cols}  compile s (eval/train)\n' + '-' * (len(cols) + 24))
+    ci = lambda v: '-' if v is None else f'{v[0]:.2f}-{v[1]:.2f}'
     for r in rows:
         comp = f"{fmt(r['eval_compile_s'], '.1f')}/{fmt(r['train_compile_s'], '.1f')}" if r['mode'].startswith('compile') else ''
         cells = [fmt(r['eval_ips'], '.1f') if not r['eval_error'] else 'fails',
                  fmt(r['train_ips'], '.1f') if not r['train_error'] else 'fails']
         print(f"{r['setting']:<9}{r['mode']:<15}{r['impl']:<10}{cells[0]:>11}{cells[1]:>12}"
-              f"{fmt(r['eval_ratio'], '.2f'):>8}{fmt(r['train_ratio'], '.2f'):>8}  {comp}")
-    if official: print('# eval x, train x: img/s over the official eager img/s of the same setting')
+              f"{fmt(r['eval_ratio'], '.2f'):>8}{fmt(r['train_ratio'], '.2f'):>8}"
+              f"{ci(r['eval_ratio_ci95']):>13}{ci(r['train_ratio_ci95']):>13}  {comp}")
+    if official: print('# eval x, train x: img/s over the official eager img/s of the same setting; 95%: bootstrap '
+                       'interval of that ratio (both sides\' timed runs resampled 2000 times)')
     for r in rows:
         for ph in ('eval', 'train'):
             if r[f'{ph}_error']: print(f"# {r['setting']} {r['mode']} {r['impl']} {ph} failed: {r[f'{ph}_error']}")

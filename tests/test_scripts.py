@@ -57,3 +57,19 @@ def test_official_drop_path_stand_in(tmp_path):
     assert y.grad_fn.name() == 'MulBackward0'                              # x * mask: no second full-size op
     assert [type(f).__name__ if f else None for f, _ in y.grad_fn.next_functions] == ['AccumulateGrad', None]
     assert official.eval()(x) is x
+
+
+def test_ratio_interval():
+    "The bootstrap interval of a speed ratio: exact for constant times, around the point ratio, wider with noisier runs."
+    sys.path.insert(0, str(ROOT / 'scripts'))
+    from benchmark import ratio_interval
+    assert ratio_interval([2.0] * 10, [1.0] * 10) == (2.0, 2.0)
+    g = torch.Generator().manual_seed(0)
+    ours = (1.0 + 0.05 * torch.randn(10, generator=g)).tolist()
+    official = (1.5 + 0.05 * torch.randn(10, generator=g)).tolist()
+    lo, hi = ratio_interval(official, ours)
+    point = sorted(official)[4:6], sorted(ours)[4:6]
+    assert lo < (sum(point[0]) / 2) / (sum(point[1]) / 2) < hi and 1.3 < lo < hi < 1.7, (lo, hi)
+    noisy = (1.5 + 0.3 * torch.randn(10, generator=g)).tolist()
+    lo2, hi2 = ratio_interval(noisy, ours)
+    assert hi2 - lo2 > hi - lo, ((lo, hi), (lo2, hi2))
