@@ -2,10 +2,11 @@
 
     bash scripts/gpu_check.sh [--official PATH_TO_OFFICIAL_CHECKOUT] [--json outputs/gpu_check.json] [--budget 480]
 
-Steps (each a subprocess with the time that is left, so one slow step cannot eat the others): the notebook cells
-flagged `gpu`; the benchmark on CUDA in fp32 (eager and compiled) and with bf16 autocast, against the official code
-when given its path; one epoch of mixed-precision training of the demo recipe on the embedded data; DDP with NCCL
-over every GPU when there are several. Without CUDA it prints "no CUDA device: nothing to check" and exits 0."""
+Steps, quickest first (each a subprocess given the time that is left, so a slow step can only cut the ones after
+it, and compiling, the slowest, comes last): one epoch of mixed-precision training of the demo recipe on the embedded
+data; DDP with NCCL over every GPU when there are several; the benchmark on CUDA in fp32 eager and with bf16
+autocast, against the official code when given its path; the notebook cells flagged `gpu`; the benchmark with
+torch.compile. Without CUDA it prints "no CUDA device: nothing to check" and exits 0."""
 import argparse, json, os, re, subprocess, sys, tempfile, time
 from pathlib import Path
 
@@ -44,15 +45,8 @@ def main(argv=None)->int:
                 bf16=torch.cuda.is_bf16_supported())
     print(f"{info['device']} x{gpus}, torch {info['torch']}, CUDA {info['cuda']}, bf16: {info['bf16']}", flush=True)
     notebooks = sorted(str(q.relative_to(ROOT)) for q in (ROOT / 'nbs').glob('*.ipynb') if '#| gpu' in q.read_text())
-    step('notebook cells flagged gpu', [PY, 'scripts/execute_nbs.py', '--flags', 'gpu', *notebooks], deadline, results)
     official = ['--official', a.official] if a.official else []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, extra in (('benchmark fp32, eager + compile', ['--modes', 'eager,compile']),
-                            ('benchmark bf16 autocast, eager', ['--modes', 'eager', '--amp'])):
-            out = Path(tmp) / (name.split(',')[0].replace(' ', '_') + '.json')
-            step(name, [PY, 'scripts/benchmark.py', '--device', 'cuda', '--repeats', '5', '--no-progress', *extra,
-                        *official, '--json', str(out)], deadline, results)
-            if out.exists(): results[-1]['benchmark'] = json.loads(out.read_text())
         train = ['train', '--config', 'cpu/embedded', '--epochs', '1', '--set', 'train.amp=auto', '--no-progress']
         step('1 epoch, AMP, embedded data', [PY, '-m', 'strip_mlp_nb.cli', *train, '--out', f'{tmp}/amp'], deadline, results)
         if gpus > 1:
@@ -60,6 +54,16 @@ def main(argv=None)->int:
             step(f'DDP over {gpus} GPUs (NCCL)', [torchrun, '--standalone', '--nproc_per_node', str(gpus), '-m',
                  'strip_mlp_nb.cli', *train, '--out', f'{tmp}/ddp'], deadline, results)
         else: results.append(dict(step='DDP (NCCL)', status='skipped', reason='one GPU'))
+
+        def benchmark(name, extra):
+            out = Path(tmp) / f'benchmark_{len(results)}.json'
+            step(name, [PY, 'scripts/benchmark.py', '--device', 'cuda', '--repeats', '5', '--no-progress', *extra,
+                        *official, '--json', str(out)], deadline, results)
+            if out.exists(): results[-1]['benchmark'] = json.loads(out.read_text())
+        benchmark('benchmark fp32, eager', ['--modes', 'eager'])
+        benchmark('benchmark bf16 autocast, eager', ['--modes', 'eager', '--amp'])
+        step('notebook cells flagged gpu', [PY, 'scripts/execute_nbs.py', '--flags', 'gpu', *notebooks], deadline, results)
+        benchmark('benchmark fp32, compiled', ['--modes', 'eager,compile'])   # eager again: the ratios' reference
     a.json.parent.mkdir(parents=True, exist_ok=True)
     a.json.write_text(json.dumps(dict(info=info, results=results), indent=1))
     failed = [r['step'] for r in results if r['status'] not in ('ok', 'skipped')]

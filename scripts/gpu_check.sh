@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Check the CUDA paths on a GPU machine within 8 minutes (gpu-flagged notebook cells, the benchmark in fp32, bf16 and
-# compiled, one epoch of AMP training, DDP over several GPUs) and write outputs/gpu_check.json. Without CUDA: prints
+# Check the CUDA paths on a GPU machine within 8 minutes (quickest first: one epoch of AMP training, DDP over several
+# GPUs, the benchmark in fp32 and bf16, gpu-flagged notebook cells, the compiled benchmark last) and write
+# outputs/gpu_check.json. Without CUDA: prints
 # "no CUDA device: nothing to check" and exits 0. Arguments go to scripts/gpu_check.py (--official PATH, --json, --budget).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -73,3 +73,35 @@ def test_ratio_interval():
     noisy = (1.5 + 0.3 * torch.randn(10, generator=g)).tolist()
     lo2, hi2 = ratio_interval(noisy, ours)
     assert hi2 - lo2 > hi - lo, ((lo, hi), (lo2, hi2))
+
+
+def test_gpu_check_steps_with_fake_cuda(tmp_path, monkeypatch):
+    "The CUDA branch's wiring, without a GPU: every step's command parses with the real parsers, quickest steps first."
+    sys.path.insert(0, str(ROOT / 'scripts'))
+    import gpu_check, benchmark
+    from strip_mlp_nb.cli import build_parser, config_from_args
+    for name, value in dict(is_available=lambda: True, device_count=lambda: 2, get_device_name=lambda i=0: 'fake GPU',
+                            is_bf16_supported=lambda: True).items():
+        monkeypatch.setattr(torch.cuda, name, value)
+    seen = []
+    def fake_run(cmd, **kw):
+        seen.append(cmd)
+        if cmd[1] == 'scripts/benchmark.py':
+            a = benchmark.parse_args(cmd[2:])
+            assert a.device == 'cuda' and a.official == Path('/x/Strip_MLP') and a.progress is False
+            a.json.write_text('{"results": []}')
+        elif cmd[1] == 'scripts/execute_nbs.py':
+            assert cmd[2:4] == ['--flags', 'gpu'] and cmd[4:] and all((ROOT / n).is_file() for n in cmd[4:])
+        else:
+            args = cmd[cmd.index('strip_mlp_nb.cli') + 1:]
+            parsed = build_parser().parse_args(args)
+            assert parsed.command == 'train' and config_from_args(parsed)[2].amp == 'auto'   # the recipe and --set resolve
+            assert cmd[0].endswith('torchrun') == ('--nproc_per_node' in cmd)
+        return subprocess.CompletedProcess(cmd, 0, 'ok', '')
+    monkeypatch.setattr(gpu_check.subprocess, 'run', fake_run)
+    assert gpu_check.main(['--official', '/x/Strip_MLP', '--json', str(tmp_path / 'g.json')]) == 0
+    import json
+    steps = [r['step'] for r in json.loads((tmp_path / 'g.json').read_text())['results']]
+    assert steps == ['1 epoch, AMP, embedded data', 'DDP over 2 GPUs (NCCL)', 'benchmark fp32, eager',
+                     'benchmark bf16 autocast, eager', 'notebook cells flagged gpu', 'benchmark fp32, compiled'], steps
+    assert [c for c in seen if '--amp' in c] and [c for c in seen if 'eager,compile' in c][0] is seen[-1]
