@@ -10,9 +10,9 @@ the same weights. With --official, the official model (Med-Process/Strip_MLP, im
 copied) gets our weights loaded strictly, its eval logits are compared with ours (PASS if max |diff| <= 1e-5), and it
 is timed interleaved with ours (ours, official, ours, ...) so machine noise hits both alike. The ratio columns are
 img/s over the official eager img/s of the same setting, each with a 95 % bootstrap interval (both sides' timed runs
-resampled): single runs on a shared machine vary, the interval says by how much. With --before, another copy of strip_mlp_nb (an
-earlier commit's worktree) is timed as 'before' with our weights, interleaved likewise: before and after in one run
-(and, with --profile, their time tables side by side). Progress goes to stderr, the table to stdout.
+resampled): single runs on a shared machine vary, the interval says by how much. With --before, another copy of
+strip_mlp_nb (an earlier commit's worktree) is timed as 'before' with our weights, interleaved likewise: before and
+after in one run (and, with --profile, their time tables side by side). Progress goes to stderr, the table to stdout.
 Exit status 1 if an equality check fails. No network access, no downloads.
 
 Examples:

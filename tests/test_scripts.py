@@ -1,10 +1,11 @@
 "The helper scripts behave as their usage says, on this machine."
-import subprocess, sys
+import json, subprocess, sys
 from pathlib import Path
 import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / 'scripts'))   # benchmark.py and gpu_check.py import as modules
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason='with CUDA the check runs for minutes: run scripts/gpu_check.sh by hand')
@@ -20,7 +21,6 @@ def test_benchmark_time_table_and_quiet_log(tmp_path):
                         '--repeats', '1', '--warmup', '1', '--profile', '--profile-rounds', '2', '--json', str(tmp_path / 'b.json')],
                        capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
-    sys.path.insert(0, str(ROOT / 'scripts'))
     from benchmark import CATEGORIES
     lines = r.stdout.splitlines()
     start = next(i for i, l in enumerate(lines) if l.startswith('# where the time of one train step goes, 32:2'))
@@ -45,7 +45,6 @@ def test_benchmark_before_after(tmp_path):
 def test_official_drop_path_stand_in(tmp_path):
     "Without timm the official code gets a DropPath that runs timm's operations: one pass over x, its values ours."
     (tmp_path / 'strip_mlp.py').write_text('from timm.models.layers import DropPath\n')
-    sys.path.insert(0, str(ROOT / 'scripts'))
     from benchmark import load_official
     from strip_mlp_nb.blocks import DropPath as OurDropPath
     official = load_official(tmp_path / 'strip_mlp.py').DropPath(0.3).train()
@@ -61,7 +60,6 @@ def test_official_drop_path_stand_in(tmp_path):
 
 def test_ratio_interval():
     "The bootstrap interval of a speed ratio: exact for constant times, around the point ratio, wider with noisier runs."
-    sys.path.insert(0, str(ROOT / 'scripts'))
     from benchmark import ratio_interval
     assert ratio_interval([2.0] * 10, [1.0] * 10) == (2.0, 2.0)
     g = torch.Generator().manual_seed(0)
@@ -77,7 +75,6 @@ def test_ratio_interval():
 
 def test_gpu_check_steps_with_fake_cuda(tmp_path, monkeypatch):
     "The CUDA branch's wiring, without a GPU: every step's command parses with the real parsers, quickest steps first."
-    sys.path.insert(0, str(ROOT / 'scripts'))
     import gpu_check, benchmark
     from strip_mlp_nb.cli import build_parser, config_from_args
     for name, value in dict(is_available=lambda: True, device_count=lambda: 2, get_device_name=lambda i=0: 'fake GPU',
@@ -100,7 +97,6 @@ def test_gpu_check_steps_with_fake_cuda(tmp_path, monkeypatch):
         return subprocess.CompletedProcess(cmd, 0, 'ok', '')
     monkeypatch.setattr(gpu_check.subprocess, 'run', fake_run)
     assert gpu_check.main(['--official', '/x/Strip_MLP', '--json', str(tmp_path / 'g.json')]) == 0
-    import json
     steps = [r['step'] for r in json.loads((tmp_path / 'g.json').read_text())['results']]
     assert steps == ['1 epoch, AMP, embedded data', 'DDP over 2 GPUs (NCCL)', 'benchmark fp32, eager',
                      'benchmark bf16 autocast, eager', 'notebook cells flagged gpu', 'benchmark fp32, compiled'], steps
