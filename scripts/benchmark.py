@@ -13,6 +13,9 @@ img/s over the official eager img/s of the same setting, each with a 95 % bootst
 resampled): single runs on a shared machine vary, the interval says by how much. With --before, another copy of
 strip_mlp_nb (an earlier commit's worktree) is timed as 'before' with our weights, interleaved likewise: before and
 after in one run (and, with --profile, their time tables side by side). Progress goes to stderr, the table to stdout.
+Every table is headed by what it was measured on: the CPU's model, PyTorch's CPU capability (AVX512, AVX2, ...) and the
+dispatch caps set in the environment, if any (ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
+MKL_ENABLE_INSTRUCTIONS=AVX2 makes an AVX-512 machine run the kernels an AVX2-only one would).
 Exit status 1 if an equality check fails. No network access, no downloads.
 
 Examples:
@@ -22,8 +25,9 @@ Examples:
     python scripts/benchmark.py --official /path/to/Strip_MLP --modes eager --profile  # and where the time goes
     git worktree add /tmp/before HEAD~3 && python scripts/benchmark.py --before /tmp/before --modes eager --profile
     python scripts/benchmark.py --device cuda --amp --settings 224:128 --official /path/to/Strip_MLP
+    ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2 MKL_ENABLE_INSTRUCTIONS=AVX2 python scripts/benchmark.py --official PATH
 """
-import argparse, copy, datetime, importlib.util, json, platform, random, statistics, sys, time, types
+import argparse, copy, datetime, importlib.util, json, os, platform, random, statistics, sys, time, types
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -261,21 +265,39 @@ def time_tables(models: dict, x, y, rounds: int = 3, steps: int = 2) -> dict:
     return {n: {c: statistics.median(t[c] for t in tables) for c in CATEGORIES} for n, tables in per_round.items()}
 
 
-def print_time_table(setting: str, tables: dict, rounds: int = 3):
+def print_time_table(setting: str, tables: dict, rounds: int = 3, info: dict | None = None):
     "Where a train step's time goes, per implementation, in ms and as a share."
     names = list(tables)
     print(f"\n# where the time of one train step goes, {setting} (torch.profiler, self CPU time, eager; median of {rounds} rounds)")
+    if info: print(machine_line(info))
     print(f"{'category':<36}" + ''.join(f"{n + ' ms':>14}{'share':>7}" for n in names))
     for c in CATEGORIES:
         print(f"{c:<36}" + ''.join(f"{tables[n][c]:>14.1f}{tables[n][c] / sum(tables[n].values()):>7.1%}" for n in names))
     print(f"{'total':<36}" + ''.join(f"{sum(tables[n].values()):>14.1f}{'':>7}" for n in names))
 
 
+ISA_CAP_VARS = ('ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA', 'MKL_ENABLE_INSTRUCTIONS')
+
+
+def isa_caps():
+    "The CPU dispatch caps set in the environment (e.g. ATEN_CPU_CAPABILITY=avx2), or None."
+    caps = {k: os.environ[k] for k in ISA_CAP_VARS if os.environ.get(k)}
+    return ' '.join(f'{k}={v}' for k, v in caps.items()) or None
+
+
+def machine_line(info):
+    "One line naming what a table was measured on: the CPU (or GPU), PyTorch's CPU capability and any dispatch caps."
+    caps = f", capped by {info['isa_caps']}" if info.get('isa_caps') else ''
+    gpu = f", GPU {info['gpu']}" if info.get('gpu') else ''
+    return f"# measured on: {info['cpu']}, PyTorch CPU capability {info['cpu_capability']}{caps}{gpu}, {info['threads']} threads"
+
+
 def header(args, device):
     cpu = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
                 if l.startswith('model name')), platform.processor() or '?') if Path('/proc/cpuinfo').exists() else '?'
     info = dict(date=datetime.datetime.now().isoformat(timespec='seconds'), torch=torch.__version__,
-                python=platform.python_version(), threads=torch.get_num_threads(), cpu=cpu, device=str(device),
+                python=platform.python_version(), threads=torch.get_num_threads(), cpu=cpu,
+                cpu_capability=torch.backends.cpu.get_cpu_capability(), isa_caps=isa_caps(), device=str(device),
                 gpu=torch.cuda.get_device_name(device) if device.type == 'cuda' else None, model=args.model,
                 num_classes=args.num_classes, amp='bf16' if args.amp else None, repeats=args.repeats, warmup=args.warmup)
     return info
@@ -320,7 +342,7 @@ def main(argv=None):
                   f'max |logits ours - official| = {diff:.3g} -> {"PASS" if diff <= TOL else "FAIL"}'))
         if args.profile and device.type == 'cpu':
             print_time_table(setting, time_tables({n: copy.deepcopy(m) for n, m in bases.items()}, x, y, args.profile_rounds),
-                             args.profile_rounds)
+                             args.profile_rounds, info)
         for mode in args.modes:
             names = [n for n in bases if n == 'ours' or mode in args.official_modes]
             xm = x.contiguous(memory_format=torch.channels_last) if mode == 'channels_last' else x
@@ -344,7 +366,8 @@ def main(argv=None):
             row[f'{ph}_ratio_ci95'] = ratio_interval(ref[f'{ph}_times_s'], row[f'{ph}_times_s']) if ok and row is not ref else None
     cols = (f"{'setting':<9}{'mode':<15}{'impl':<10}{'eval img/s':>11}{'train img/s':>12}{'eval x':>8}{'train x':>8}"
             f"{'eval x 95%':>13}{'train x 95%':>13}")
-    print(f'\n{cols}  compile s (eval/train)\n' + '-' * (len(cols) + 24))
+    print('\n' + machine_line(info))
+    print(f'{cols}  compile s (eval/train)\n' + '-' * (len(cols) + 24))
     ci = lambda v: '-' if v is None else f'{v[0]:.2f}-{v[1]:.2f}'
     for r in rows:
         comp = f"{fmt(r['eval_compile_s'], '.1f')}/{fmt(r['train_compile_s'], '.1f')}" if r['mode'].startswith('compile') else ''

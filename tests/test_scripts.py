@@ -1,5 +1,5 @@
 "The helper scripts behave as their usage says, on this machine."
-import json, subprocess, sys
+import json, os, subprocess, sys
 from pathlib import Path
 import pytest
 import torch
@@ -15,31 +15,30 @@ def test_gpu_check_without_cuda():
     assert r.stdout.strip().splitlines()[-1] == 'no CUDA device: nothing to check', r.stdout
 
 
-def test_benchmark_time_table_and_quiet_log(tmp_path):
-    "A tiny run: the time table has every category and a total, and no progress is written when stderr is a file."
+def test_benchmark_before_after_time_table_and_quiet_log(tmp_path):
+    """A tiny run (one benchmark process: each takes minutes on 2 cores). --before times another copy of the package with
+    our weights (here: this checkout, so equal logits); the time table has every category and a total for both; every
+    table names the CPU and PyTorch's CPU capability, also under dispatch caps; no progress when stderr is a file."""
+    env = {**os.environ, 'ATEN_CPU_CAPABILITY': 'avx2'}
     r = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'benchmark.py'), '--settings', '32:2', '--modes', 'eager',
-                        '--repeats', '1', '--warmup', '1', '--profile', '--profile-rounds', '2', '--json', str(tmp_path / 'b.json')],
-                       capture_output=True, text=True, cwd=tmp_path, timeout=600)
+                        '--repeats', '1', '--warmup', '1', '--profile', '--profile-rounds', '1', '--before', str(ROOT),
+                        '--json', str(tmp_path / 'b.json')], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     from benchmark import CATEGORIES
     lines = r.stdout.splitlines()
-    start = next(i for i, l in enumerate(lines) if l.startswith('# where the time of one train step goes, 32:2'))
-    table = lines[start + 2:start + 3 + len(CATEGORIES)]
-    assert [l[:36].strip() for l in table] == [*CATEGORIES, 'total'], table
-    assert float(table[-1].split()[1]) > 0
-    assert '\r' not in r.stderr and '[1/' not in r.stderr, r.stderr[-500:]
-
-
-def test_benchmark_before_after(tmp_path):
-    "--before times another copy of the package alongside ours, with our weights (here: this checkout, so equal logits)."
-    r = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'benchmark.py'), '--settings', '32:2', '--modes', 'eager',
-                        '--repeats', '1', '--warmup', '1', '--profile', '--profile-rounds', '1', '--before', str(ROOT)],
-                       capture_output=True, text=True, cwd=tmp_path, timeout=600)
-    assert r.returncode == 0, r.stderr[-2000:]
-    lines = r.stdout.splitlines()
     assert '# before 32:2: max |logits ours - before| = 0' in lines, r.stdout[:2000]
     assert [l.split()[2] for l in lines if l.startswith('32:2     eager')] == ['before', 'ours'], r.stdout[-1500:]
-    assert any(l.startswith('category') and 'before ms' in l and 'ours ms' in l for l in lines)
+    start = next(i for i, l in enumerate(lines) if l.startswith('# where the time of one train step goes, 32:2'))
+    assert lines[start + 2].startswith('category') and 'before ms' in lines[start + 2] and 'ours ms' in lines[start + 2]
+    table = lines[start + 3:start + 4 + len(CATEGORIES)]
+    assert [l[:36].strip() for l in table] == [*CATEGORIES, 'total'], table
+    assert all(float(v) > 0 for v in table[-1].split()[1:])
+    cap = torch.backends.cpu.get_cpu_capability() if torch.backends.cpu.get_cpu_capability() == 'DEFAULT' else 'AVX2'
+    machine = [l for l in lines if l.startswith('# measured on: ')]
+    assert len(machine) == 2 and all(f'PyTorch CPU capability {cap}, capped by ATEN_CPU_CAPABILITY=avx2' in l for l in machine), machine
+    info = json.loads((tmp_path / 'b.json').read_text())['info']
+    assert info['cpu_capability'] == cap and info['isa_caps'] == 'ATEN_CPU_CAPABILITY=avx2', info
+    assert '\r' not in r.stderr and '[1/' not in r.stderr, r.stderr[-500:]
 
 
 def test_official_drop_path_stand_in(tmp_path):
