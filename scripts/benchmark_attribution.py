@@ -16,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-from strip_mlp_nb.attribution import attribute, embedded_examples, save_json, _spec
+from strip_mlp_nb.attribution import attribute, embedded_examples, save_json, method_spec
 from strip_mlp_nb.shipped import shipped_model
 from strip_mlp_nb.utils import asset_path
 
@@ -64,7 +64,7 @@ def main(argv=None):
     results = []
     for method, batch, internal in plan:
         print(f'{method} batch {batch} internal {internal} ...', file=sys.stderr, flush=True)
-        call = lambda: attribute(model, images[:batch], internal_batch_size=internal, **_spec(method))
+        call = lambda: attribute(model, images[:batch], internal_batch_size=internal, **method_spec(method))
         per_image = [t / batch for t in time_call(call, a.repeats, a.warmup, sync)]
         results.append(dict(method=method, batch=batch, internal_batch_size=internal, median=statistics.median(per_image),
                             min=min(per_image), max=max(per_image), repeats=a.repeats))

@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 import importlib as _importlib
 
 _API = {   # module -> the public names it gives the top level, in the order of the learning path, then the reference
-    'token_mixers': ['GlobalTokenMixer', 'AxialMixer', 'mixer_cost', 'mixer_costs'],
+    'token_mixers': ['GlobalTokenMixer', 'AxialMixer', 'ConvTokenMixer', 'mixer_cost', 'mixer_costs'],
     'interaction': ['token_footprint', 'show_footprint', 'show_footprints'],
     'strip_layer': ['StripMLPLayer', 'RelativePositionTable'],
     'cgsmm': ['CascadeGroupStripMixing', 'strip_groups'],
@@ -45,9 +45,11 @@ _API = {   # module -> the public names it gives the top level, in the order of 
     'summary': ['model_summary', 'format_summary', 'show_architecture', 'show_strip_mixing_block', 'show_cgsmm', 'show_lsmm',
                 'show_strip_rearrange'],
     'transforms': ['train_transform', 'eval_transform', 'IMAGENET_MEAN', 'IMAGENET_STD'],
-    'datasets': ['digits_dataset', 'cifar_dataset', 'caltech101_dataset', 'image_folder_dataset', 'build_datasets',
-                 'data_loaders'],
+    'datasets': ['digits_dataset', 'fashion_mnist_dataset', 'read_idx', 'cifar_dataset', 'caltech101_dataset',
+                 'image_folder_dataset', 'build_datasets', 'data_loaders'],
     'recipes': ['load_train_config', 'list_configs', 'run_training'],
+    'real_data': ['REAL_VARIANTS', 'real_config', 'variant_costs', 'run_real_grid', 'real_table', 'real_effects',
+                  'merge_results'],
     'report': ['demo', 'plot_history'],
 }
 _WHERE = {name: module for module, names in _API.items() for name in names}

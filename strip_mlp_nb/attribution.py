@@ -21,7 +21,8 @@ from .transforms import eval_transform
 from .utils import eval_mode
 
 # %% auto #0
-__all__ = ['METHODS', 'embedded_examples', 'layer_names', 'resolve_layer', 'method_options', 'no_inplace', 'seeded', 'attribute',
+__all__ = ['METHODS', 'embedded_examples', 'model_input_size', 'image_batch', 'attribution_targets', 'layer_names',
+           'resolve_layer', 'batch_chunks', 'method_options', 'method_spec', 'no_inplace', 'seeded', 'attribute',
            'strip_importance', 'branch_flow', 'save_json', 'hook_hazards']
 
 # %% ../nbs/11_attribution.ipynb #87223440
@@ -39,17 +40,17 @@ def embedded_examples(
                 classes=list(raw.classes))
 
 # %% ../nbs/11_attribution.ipynb #71acc88d
-def _input_size(model:nn.Module)->tuple|None:
+def model_input_size(model:nn.Module)->tuple|None:
     "(C, H, W) a model takes, from its timm-style `default_cfg`, if it has one."
     size = getattr(model, 'default_cfg', {}).get('input_size')
     return tuple(size) if size else None
 
-def _image_batch(
+def image_batch(
     model:nn.Module,
     images:torch.Tensor,    # (N, C, H, W) or (C, H, W), float
 )->torch.Tensor:            # (N, C, H, W), detached, on the model's device and dtype
     "`images` checked and made a batch, or a TypeError/ValueError that says what was expected."
-    size = _input_size(model)
+    size = model_input_size(model)
     want = f"(N, {', '.join(map(str, size))})" if size else "(N, C, H, W)"
     if not isinstance(images, torch.Tensor):
         raise TypeError(f"images must be a torch.Tensor {want}, or one image without N; got {type(images).__name__}")
@@ -65,7 +66,7 @@ def _image_batch(
     p = next(model.parameters())
     return images.detach().to(p.device, p.dtype)
 
-def _targets(
+def attribution_targets(
     model:nn.Module,
     x:torch.Tensor,         # (N, C, H, W), checked
     target,                 # None (the predicted class), an int for all images, or N ints
@@ -122,7 +123,7 @@ def resolve_layer(
                      f"or any name from model.named_modules()")
 
 # %% ../nbs/11_attribution.ipynb #5fe9d7e0
-def _chunks(x:torch.Tensor, target:torch.Tensor, size:int):
+def batch_chunks(x:torch.Tensor, target:torch.Tensor, size:int):
     "Consecutive (slice, images, targets) of at most `size` images."
     for s in range(0, len(x), size):
         sl = slice(s, s + size)
@@ -140,12 +141,12 @@ def _ig(model, x, target, baselines=None, internal_batch_size=64, n_steps=50, **
     ig = IntegratedGradients(model)
     return torch.cat([ig.attribute(xs, _baseline(baselines, xs, sl), target=ts, n_steps=n_steps,
                                    internal_batch_size=internal_batch_size, **kw)
-                      for sl, xs, ts in _chunks(x, target, internal_batch_size)])
+                      for sl, xs, ts in batch_chunks(x, target, internal_batch_size)])
 
 def _smoothgrad(model, x, target, baselines=None, internal_batch_size=64, nt_samples=8, stdevs=0.15, n_steps=16, **kw):
     "SmoothGrad over IG: Integrated Gradients averaged over `nt_samples` copies with Gaussian noise (`stdevs`)."
     nt, out = NoiseTunnel(IntegratedGradients(model)), []
-    for sl, xs, ts in _chunks(x, target, internal_batch_size):
+    for sl, xs, ts in batch_chunks(x, target, internal_batch_size):
         per_pass = max(1, min(nt_samples, internal_batch_size // len(xs)))          # noisy copies per pass
         out.append(nt.attribute(xs, nt_type='smoothgrad', nt_samples=nt_samples, nt_samples_batch_size=per_pass,
                                 stdevs=stdevs, baselines=_baseline(baselines, xs, sl), target=ts, n_steps=n_steps,
@@ -158,12 +159,12 @@ def _saliency(model, x, target, internal_batch_size=64, abs=True, **kw):
     "Saliency: the gradient of the class score, in absolute value by default."
     sal = Saliency(model)
     return torch.cat([sal.attribute(xs.clone().requires_grad_(), target=ts, abs=abs, **kw)
-                      for _, xs, ts in _chunks(x, target, internal_batch_size)])
+                      for _, xs, ts in batch_chunks(x, target, internal_batch_size)])
 
 def _occlusion(model, x, target, baselines=None, internal_batch_size=64, window=4, stride=2, **kw):
     "Occlusion: the score's drop when a `window` x `window` patch (all channels) is set to the baseline."
     occ, C, out = Occlusion(model), x.shape[1], []
-    for sl, xs, ts in _chunks(x, target, internal_batch_size):
+    for sl, xs, ts in batch_chunks(x, target, internal_batch_size):
         out.append(occ.attribute(xs, sliding_window_shapes=(C, window, window), strides=(C, stride, stride),
                                  baselines=_baseline(baselines, xs, sl), target=ts,
                                  perturbations_per_eval=max(1, internal_batch_size // len(xs)), **kw))
@@ -175,7 +176,7 @@ def _gradshap(model, x, target, baselines=None, internal_batch_size=64, n_sample
         baselines = torch.cat([torch.zeros(1, *x.shape[1:]), torch.randn(7, *x.shape[1:])]).to(x)
     gs = GradientShap(model)
     return torch.cat([gs.attribute(xs, baselines, n_samples=n_samples, stdevs=stdevs, target=ts, **kw)
-                      for _, xs, ts in _chunks(x, target, max(1, internal_batch_size // n_samples))])
+                      for _, xs, ts in batch_chunks(x, target, max(1, internal_batch_size // n_samples))])
 
 def _gradcam(model, x, target, layer=None, internal_batch_size=64, relu_attributions=True, **kw):
     "Grad-CAM on `layer`: its channels weighted by their mean gradient, summed, ReLU'd, upsampled bilinearly."
@@ -190,7 +191,7 @@ def _gradcam(model, x, target, layer=None, internal_batch_size=64, relu_attribut
                          f"Pick a layer that runs once (see hook_hazards).")
     cam = LayerGradCam(model, module)
     maps = torch.cat([cam.attribute(xs, target=ts, relu_attributions=relu_attributions, **kw)
-                      for _, xs, ts in _chunks(x, target, internal_batch_size)])     # (N, 1, h, w): the layer's map
+                      for _, xs, ts in batch_chunks(x, target, internal_batch_size)])     # (N, 1, h, w): the layer's map
     return LayerAttribution.interpolate(maps, tuple(x.shape[2:]), 'bilinear')        # (N, 1, H, W)
 
 # %% ../nbs/11_attribution.ipynb #63fd8ccd
@@ -213,7 +214,7 @@ def method_options(method:str)->list[str]:  # keyword arguments `attribute` pass
     own = named(fn)
     return own + [p for p in named(cls.attribute) if p not in own]
 
-def _spec(label:str)->dict:  # 'gradcam:stage1' -> {'method': 'gradcam', 'layer': 'stage1'}
+def method_spec(label:str)->dict:  # 'gradcam:stage1' -> {'method': 'gradcam', 'layer': 'stage1'}
     "`attribute` arguments for a method label: a method name, or 'gradcam:' and a layer name."
     method, _, layer = label.partition(':')
     return dict(method=method, layer=layer or None)
@@ -263,9 +264,9 @@ def attribute(
         raise ValueError(f"internal_batch_size must be an int >= 1, got {internal_batch_size!r}")
     bad = [k for k, v in kwargs.items() if isinstance(v, (int, float, torch.Tensor)) and not torch.isfinite(torch.as_tensor(v, dtype=torch.float64)).all()]
     if bad: raise ValueError(f"option(s) {bad} hold NaN or infinite values: the maps would be NaN")
-    x = _image_batch(model, images)
+    x = image_batch(model, images)
     with eval_mode(model), no_inplace(model), seeded(seed, [x.device] if x.device.type == 'cuda' else []):
-        t = _targets(model, x, target, internal_batch_size)
+        t = attribution_targets(model, x, target, internal_batch_size)
         if method == 'gradcam': kwargs['layer'] = layer
         attr = METHODS[method][0](model, x, t, internal_batch_size=internal_batch_size, **kwargs)   # (N, C or 1, H, W)
     return attr.detach().sum(1).to(images.device)                                  # (N, H, W): channels summed
@@ -300,16 +301,16 @@ def branch_flow(
     internal_batch_size:int=64,
 )->dict:                            # blocks, and per block (B, N): strip, local (conductance), strip_ablation, local_ablation; total (N,)
     "Conductance and ablation of each block's strip and local branches, for the class score (logits)."
-    x, blocks = _image_batch(model, images), _fuse_layers(model)
+    x, blocks = image_batch(model, images), _fuse_layers(model)
     if not blocks: raise ValueError("branch_flow needs a Strip-MLP whose blocks are Strip Mixing Blocks (token_mixer='strip')")
     out = {k: [] for k in ('strip', 'local', 'strip_ablation', 'local_ablation')}
     with eval_mode(model), no_inplace(model):
-        t = _targets(model, x, target, internal_batch_size)
+        t = attribution_targets(model, x, target, internal_batch_size)
         with torch.no_grad():
             total = model(x).gather(1, t[:, None])[:, 0] - model(torch.zeros_like(x)).gather(1, t[:, None])[:, 0]
         for name, fuse in blocks:
             conductance, ablation = [], []
-            for _, xs, ts in _chunks(x, t, internal_batch_size):
+            for _, xs, ts in batch_chunks(x, t, internal_batch_size):
                 conductance.append(LayerConductance(model, fuse).attribute(xs, torch.zeros_like(xs), target=ts, n_steps=n_steps,
                     internal_batch_size=internal_batch_size, attribute_to_layer_input=True))   # (n, C, h, w): [strip | local]
                 half = conductance[-1].shape[1] // 2

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import ipywidgets as widgets
 from captum.attr import visualization as captum_viz
 from .attribution import METHODS, attribute, layer_names, resolve_layer, strip_importance
-from .attribution import _image_batch, _targets, _input_size, _spec
+from .attribution import image_batch, attribution_targets, model_input_size, method_spec
 from .faithfulness import mask_share
 from .utils import eval_mode
 
@@ -67,8 +67,8 @@ def show_methods(
     kind:str='overlay',
 )->plt.Figure:
     "A grid: one row per image, the image then one column per method."
-    maps = {m: attribute(model, images, target, **_spec(m)) for m in methods}       # method -> (N, H, W)
-    with eval_mode(model): t = _targets(model, _image_batch(model, images), target)
+    maps = {m: attribute(model, images, target, **method_spec(m)) for m in methods}       # method -> (N, H, W)
+    with eval_mode(model): t = attribution_targets(model, image_batch(model, images), target)
     fig, axes = plt.subplots(len(images), len(methods) + 1, figsize=(1.5 * (len(methods) + 1), 1.5 * len(images)), squeeze=False)
     for i, row in enumerate(axes):
         row[0].imshow(_rgb(raw[i])); row[0].axis('off')
@@ -210,13 +210,13 @@ def layer_sizes(
     images:torch.Tensor|None=None,  # an image batch it takes; None: a zero image of its input size
 )->dict:                            # readable layer name -> (h, w) of its output map
     "The token-map size of every readable layer's output."
-    if images is None: images = torch.zeros(_input_size(model))
+    if images is None: images = torch.zeros(model_input_size(model))
     sizes, hooks = {}, []
     for name in layer_names(model):
         module = resolve_layer(model, name)[1]
         hooks.append(module.register_forward_hook(lambda m, i, out, name=name: sizes.__setitem__(name, tuple(out.shape[-2:]))))
     try:
-        with eval_mode(model), torch.no_grad(): model(_image_batch(model, images)[:1])
+        with eval_mode(model), torch.no_grad(): model(image_batch(model, images)[:1])
     finally:
         for h in hooks: h.remove()
     return sizes
@@ -250,7 +250,7 @@ def explorer_figure(
     key, cache = (index, method, layer if method == 'gradcam' else None), {} if cache is None else cache
     if key not in cache: cache[key] = attribute(model, examples['images'][index], method=method, layer=key[2])[0]   # (H, W)
     attr, raw, mask = cache[key], examples['raw'][index], examples['masks'][index]
-    with eval_mode(model), torch.no_grad(): p = model(_image_batch(model, examples['images'][index])).softmax(1)[0]
+    with eval_mode(model), torch.no_grad(): p = model(image_batch(model, examples['images'][index])).softmax(1)[0]
     label, pred = examples['classes'][examples['labels'][index]], examples['classes'][p.argmax()]
     title = f"image {index}: {label}, predicted {pred} ({p.max():.0%}); {method}" + (f' on {layer}' if key[2] else '')
     if view == 'rows and columns': return show_strip_importance(attr, raw, mask=mask, title=title)

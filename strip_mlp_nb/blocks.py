@@ -12,7 +12,7 @@ from .cgsmm import CascadeGroupStripMixing
 from .fast_paths import PointwiseConv2d, ChannelLinear, grn
 from .lsmm import LocalStripMixing
 from .strip_layer import SameConv2d
-from .token_mixers import GlobalTokenMixer, AxialMixer
+from .token_mixers import GlobalTokenMixer, AxialMixer, ConvTokenMixer
 
 # %% auto #0
 __all__ = ['StripMixingBlock', 'norm_act_depthwise', 'token_mixer', 'TokenMixing', 'GRN', 'ChannelMixing', 'DropPath',
@@ -65,7 +65,7 @@ def norm_act_depthwise(channels:int, kernel:int=3)->nn.Sequential:
                                      Conv=SameConv2d(channels, channels, kernel, padding=kernel // 2, groups=channels, bias=False)))
 
 def token_mixer(
-    kind:str,                 # 'strip' (Strip-MLP), or a reference mixer for ablations: 'global', 'global_linear' or 'axial'
+    kind:str,                 # 'strip' (Strip-MLP), or a reference mixer: 'global', 'global_linear', 'axial' or 'conv'
     channels:int, size:tuple, groups:int|None=None, taps:int=3, local:bool=True, cascade:bool=True,
 )->nn.Module:
     "The token mixer of a block: the Strip Mixing Block, or one of the reference mixers of `00_token_mixers`."
@@ -73,7 +73,8 @@ def token_mixer(
     if kind == 'global': return GlobalTokenMixer(channels, size)
     if kind == 'global_linear': return GlobalTokenMixer(channels, size, act_layer=nn.Identity)   # linear over tokens
     if kind == 'axial': return AxialMixer(channels, size)
-    raise ValueError(f"unknown token mixer {kind!r}: use 'strip', 'global', 'global_linear' or 'axial'")
+    if kind == 'conv': return ConvTokenMixer(channels, size)                                    # a dense 3x3 conv
+    raise ValueError(f"unknown token mixer {kind!r}: use 'strip', 'global', 'global_linear', 'axial' or 'conv'")
 
 class TokenMixing(nn.Module):
     "Depthwise 3x3 pre-activation conv, then the Strip Mixing Block (or a reference mixer, for ablations)."
@@ -148,7 +149,7 @@ class StripMLPBlock(nn.Module):
         drop_path:float=0.1,      # stochastic-depth probability (official: 0.1 in every block)
         groups:int|None=None,     # strip-weight groups; None: the official rule
         taps:int=3,               # cross-strip taps (official: 3)
-        mixer:str='strip',        # token mixer: 'strip', or 'global' / 'global_linear' / 'axial' for ablations
+        mixer:str='strip',        # token mixer: 'strip', or 'global' / 'global_linear' / 'axial' / 'conv' for ablations
         local:bool=True,          # keep LSMM (official); False for the ablation without it
         cascade:bool=True,        # CGSMM in cascade (official); False: row and column steps side by side (ablation)
     ):

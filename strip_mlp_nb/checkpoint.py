@@ -9,12 +9,12 @@ import hashlib
 import os
 import pickle
 import re
-import tempfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, NamedTuple
 import torch
 from torch import nn
+from .utils import atomic_write
 
 # %% auto #0
 __all__ = ['CheckpointError', 'UnsafeCheckpointError', 'OfficialConfig', 'read_checkpoint', 'save_checkpoint', 'LoadResult',
@@ -178,15 +178,7 @@ def save_checkpoint(
     sd = model.state_dict()
     ckpt = {'format': 'strip_mlp_nb', 'format_version': 1, 'config': cfg, 'state_dict': sd, 'checksum': _checksum(sd), **extra}
     _check_plain(ckpt, 'checkpoint')
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')   # same folder: same file system
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(ckpt, f); f.flush(); os.fsync(f.fileno())      # on disk before it gets the real name
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)  # mkstemp makes files owner-only
-        os.replace(tmp, path)                                          # atomic: old file or new, never half
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+    with atomic_write(path, 'wb') as f: torch.save(ckpt, f)           # the old file or the new, never half of one
     return path
 
 # %% ../nbs/20_checkpoint.ipynb #ccf604c1

@@ -81,9 +81,11 @@ _EXAMPLES = {
   strip-mlp train --config cpu/embedded --out outputs/embedded --resume
   strip-mlp train --config my_recipe.yaml --epochs 5                 # a file of one's own
   strip-mlp train --dataset digits --model strip_mlp_tiny_light --img-size 32 --embed-dim 16 --epochs 3 --set train.mixup=0
+  strip-mlp train --config cpu/fashion_mnist --out outputs/fashion_mnist   # after apt-get install dataset-fashion-mnist
   torchrun --standalone --nproc_per_node 8 -m strip_mlp_nb.cli train --config imagenet1k/strip_mlp_tiny --out DIR""",
     'evaluate': """examples:
-  strip-mlp evaluate outputs/embedded/best.pt                  # on the dataset it was trained on (its test split)
+  strip-mlp evaluate outputs/embedded/best.pt                  # on the data it was trained on: its validation split
+  strip-mlp evaluate outputs/fashion_mnist/best.pt --split test  # Fashion-MNIST's test images (its 'val' is carved from training)
   strip-mlp evaluate smlp_tiny.pth --dataset image_folder --root /data/imagenet   # an official checkpoint""",
     'summary': """examples:
   strip-mlp summary                                            # the four variants at 224, with the paper's numbers
@@ -129,6 +131,8 @@ def build_parser()->argparse.ArgumentParser:
     e.add_argument('--root', help=DATA_KEYS['root'])
     e.add_argument('--data-seed', type=int, dest='seed', help=DATA_KEYS['seed'])
     e.add_argument('--val-size', type=int, help=DATA_KEYS['val_size'])
+    e.add_argument('--split', choices=('val', 'test'), default='val', help="the validation split (default: the one training "
+                   "chose best.pt on) or the test split; they differ for fashion_mnist only")
     e.add_argument('--model', help='variant, for checkpoints without a config (bare state dicts)')
     e.add_argument('--img-size', type=int, help='with --model: the input size')
     e.add_argument('--num-classes', type=int, help='with --model: the head outputs')
@@ -196,10 +200,10 @@ def cmd_evaluate(args)->int:
     for key in ('dataset', 'root', 'seed', 'val_size'):
         if getattr(args, key) is not None: data_kw[key] = getattr(args, key)
     if 'dataset' not in data_kw: raise ValueError("this checkpoint does not say its dataset: pass --dataset (and --root)")
-    val, = build_datasets(data_kw, model.config.img_size, splits=('val',))
+    data, = build_datasets(data_kw, model.config.img_size, splits=(args.split,))
     device = torch.device(args.device) if args.device else torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    r = evaluate(model.to(device), val, batch_size=args.batch_size, confusion=args.confusion, progress=not args.no_progress)
-    print(f"{args.checkpoint} on {data_kw['dataset']} ({r['n']} images): loss {r['loss']:.4f}, "
+    r = evaluate(model.to(device), data, batch_size=args.batch_size, confusion=args.confusion, progress=not args.no_progress)
+    print(f"{args.checkpoint} on {data_kw['dataset']} ({args.split} split, {r['n']} images): loss {r['loss']:.4f}, "
           f"top-1 {r['acc']:.2%}, top-5 {r['acc5']:.2%}")
     if args.confusion:
         torch.set_printoptions(linewidth=200)
@@ -210,7 +214,7 @@ def cmd_summary(args)->int:
     "strip-mlp summary"
     if args.config:
         model_kw, data_kw, _ = load_train_config(args.config)
-        known = dict(embedded=len(EMBEDDED_CLASSES), digits=10)           # classes of the sets that need no files
+        known = dict(embedded=len(EMBEDDED_CLASSES), digits=10, fashion_mnist=10)   # classes, known without reading files
         classes = model_kw.get('num_classes') or args.num_classes or known.get(data_kw.get('dataset'), 1000)
         model = build_model({**model_kw, 'num_classes': classes}, device='meta')
         c = model.config

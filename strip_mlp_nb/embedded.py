@@ -11,7 +11,7 @@ from torch.utils.data import Dataset
 
 # %% auto #0
 __all__ = ['EMBEDDED_CLASSES', 'EMBEDDED_PALETTE', 'EMBEDDED_MARGIN', 'EMBEDDED_MEAN', 'EMBEDDED_STD', 'TensorImageDataset',
-           'show_samples', 'embedded_images', 'embedded_dataset']
+           'show_samples', 'embedded_images', 'split_name', 'embedded_dataset']
 
 # %% ../nbs/07_embedded.ipynb #196dead3
 class TensorImageDataset(Dataset):
@@ -212,7 +212,7 @@ def embedded_images(
 @lru_cache(maxsize=8)
 def _embedded_cached(n_per_class:int, seed:int)->tuple: return embedded_images(n_per_class, seed)
 
-def _split_name(split:str)->str:
+def split_name(split:str)->str:
     "'train' or 'test' ('val' is taken as 'test'); anything else is an error."
     if split not in ('train', 'test', 'val'): raise ValueError(f"split must be 'train' or 'test' ('val' = 'test'), got {split!r}")
     return 'test' if split == 'val' else split
@@ -224,7 +224,7 @@ def embedded_dataset(
     n_per_class:int|None=None,      # images per class; None: 500 for train (5000 images), 100 for test (1000)
 )->TensorImageDataset:              # items `(image (3, 32, 32), label, mask (32, 32))`
     "The synthetic dataset whose classes need token interaction; made in about a second, cached in memory."
-    split = _split_name(split)
+    split = split_name(split)
     if not isinstance(seed, int) or seed < 0: raise ValueError(f"seed must be an int >= 0, got {seed!r}")
     if n_per_class is not None and (not isinstance(n_per_class, int) or isinstance(n_per_class, bool) or n_per_class < 1):
         raise ValueError(f"n_per_class must be an int >= 1 or None, got {n_per_class!r}")

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from .utils import asset_path
+from .utils import asset_path, atomic_write
 from .model import StripMLPNet, count_params
 from .checkpoint import save_checkpoint
 from .training import train, evaluate
@@ -107,11 +107,8 @@ def _complete(row:dict)->dict:
 def _key(row:dict)->tuple: return row['variant'], row['dataset'], row['img_size'], row['seed']
 
 def _write_results(rows:list[dict], path:Path):
-    "Write `rows` to `path` atomically (a temporary file, then a rename)."
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + '.tmp')
-    tmp.write_text(json.dumps(rows, indent=1))
-    tmp.replace(path)
+    "Write `rows` to `path` atomically (`atomic_write`: a temporary file of its own, then a rename)."
+    with atomic_write(path) as f: json.dump(rows, f, indent=1)
 
 # %% ../nbs/12_experiments.ipynb #54b79511
 def class_accuracy(

@@ -9,7 +9,7 @@ import time
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .attribution import attribute, no_inplace, seeded, _image_batch, _targets, _chunks, _spec
+from .attribution import attribute, no_inplace, seeded, image_batch, attribution_targets, batch_chunks, method_spec
 from .utils import eval_mode
 
 # %% auto #0
@@ -36,7 +36,7 @@ def deletion_insertion(
     seed:int=0,                 # ties in the map are broken in a random order from this seed
 )->tuple:                       # (deletion (N, steps + 1), insertion (N, steps + 1)): probability of the target class
     "Deletion and insertion curves: the class probability as pixels are removed from (put into) the image in map order."
-    x = _image_batch(model, images)
+    x = image_batch(model, images)
     N, C, H, W = x.shape
     if attr.shape != (N, H, W): raise ValueError(f"attr must be (N, H, W) = {(N, H, W)}, got {tuple(attr.shape)}")
     shuffle = torch.randperm(H * W, generator=torch.Generator().manual_seed(seed)).to(x.device)
@@ -46,12 +46,12 @@ def deletion_insertion(
     moved = (rank[:, None, :] < counts[None, :, None]).view(N, steps + 1, 1, H, W)       # (N, S, 1, H, W)
     curves = []
     with eval_mode(model), no_inplace(model), torch.no_grad():
-        t = _targets(model, x, target, internal_batch_size)
+        t = attribution_targets(model, x, target, internal_batch_size)
         for kind in ('deletion', 'insertion'):
             flat = torch.full_like(x, baseline)
             ins = kind == 'insertion'
             probs = []
-            for sl, xs, ts in _chunks(x, t, max(1, internal_batch_size // (steps + 1))):
+            for sl, xs, ts in batch_chunks(x, t, max(1, internal_batch_size // (steps + 1))):
                 m = moved[sl]
                 batch = torch.where(m, xs[:, None], flat[sl][:, None]) if ins else torch.where(m, flat[sl][:, None], xs[:, None])
                 p = model(batch.flatten(0, 1)).softmax(1).view(len(xs), steps + 1, -1)  # (n, S, classes)
@@ -77,15 +77,15 @@ def faithfulness(
     internal_batch_size:int=64,
 )->dict:                                # area (N,), fractions (S,), and per method: share, deletion, insertion (N,), curves (S,), seconds
     "Mask share, deletion AUC and insertion AUC of each method's maps, per image."
-    x = _image_batch(model, images)
+    x = image_batch(model, images)
     masks = masks.to(x.device, x.dtype)
     if masks.shape != (x.shape[0], *x.shape[2:]): raise ValueError(f"masks must be (N, H, W) = {(x.shape[0], *x.shape[2:])}, got {tuple(masks.shape)}")
-    with eval_mode(model): t = _targets(model, x, target, internal_batch_size)
+    with eval_mode(model): t = attribution_targets(model, x, target, internal_batch_size)
     out = dict(area=masks.flatten(1).mean(1).cpu(), fractions=torch.linspace(0, 1, steps + 1), methods={})
     for label in methods:
         start = time.perf_counter()
         if label == 'random': attr = torch.rand(masks.shape, generator=torch.Generator().manual_seed(seed)).to(x.device)
-        else: attr = attribute(model, x, t, seed=seed, internal_batch_size=internal_batch_size, **_spec(label))
+        else: attr = attribute(model, x, t, seed=seed, internal_batch_size=internal_batch_size, **method_spec(label))
         seconds = time.perf_counter() - start
         dele, ins = deletion_insertion(model, x, attr, t, steps, seed=seed)
         out['methods'][label] = dict(share=mask_share(attr, masks).cpu(), deletion=curve_auc(dele), insertion=curve_auc(ins),
@@ -165,12 +165,12 @@ def cascading_randomisation(
     options:dict|None=None,         # method label -> extra `attribute` arguments, e.g. {'ig': dict(n_steps=16)}
 )->dict:                            # steps (S + 1 labels, 'trained' first); per method: corr (S + 1, N), maps (S + 1, keep, H, W)
     "Rank correlation of each method's maps with the trained model's, as layers are re-initialised from the head down."
-    x = _image_batch(model, images)
-    with eval_mode(model): t = _targets(model, x, target)
+    x = image_batch(model, images)
+    with eval_mode(model): t = attribution_targets(model, x, target)
     copy_ = copy.deepcopy(model)
     steps = randomisation_steps(model)
     options = options or {}
-    explain = lambda m: attribute(copy_, x, t, seed=seed, **_spec(m), **options.get(m, {})).cpu()   # (N, H, W)
+    explain = lambda m: attribute(copy_, x, t, seed=seed, **method_spec(m), **options.get(m, {})).cpu()   # (N, H, W)
     maps = {m: [explain(m)] for m in methods}
     for j, (_, names) in enumerate(steps):
         for name in names: reinitialise(copy_.get_submodule(name), seed + j)

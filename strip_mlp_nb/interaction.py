@@ -19,7 +19,7 @@ from matplotlib.patches import Rectangle
 __all__ = ['token_footprint', 'show_footprint', 'show_footprints', 'show_costs']
 
 # %% ../nbs/01_interaction.ipynb #0bdef981
-from .token_mixers import _pair
+from .utils import int_pair
 from .utils import eval_mode
 
 # %% ../nbs/01_interaction.ipynb #b0fd43cb
@@ -57,7 +57,7 @@ def token_footprint(
 )->torch.Tensor:                # (H, W) CPU float map >= 0: L2 norm over (C_out, C) of the token's Jacobian; (G, H, W) with `groups`
     "Exact influence of every input token on one output token of `module`, from the Jacobian."
     if isinstance(module, nn.ModuleList): module = nn.Sequential(*module)  # a stage: its blocks, in order
-    (H, W), (r, c) = _pair(size, 'size'), _pair(token, 'token')
+    (H, W), (r, c) = int_pair(size, 'size', square=False), int_pair(token, 'token', square=False)
     if H < 1 or W < 1: raise ValueError(f"`size` must be positive, got {(H, W)}")
     if not (0 <= r < H and 0 <= c < W): raise ValueError(f"token {(r, c)} is outside the {H}x{W} map")
     ref = next((t for t in chain(module.parameters(), module.buffers()) if t.is_floating_point()), None)

@@ -13,6 +13,7 @@ from numbers import Integral, Real
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
+from .utils import int_pair, eval_mode
 from .blocks import StripMLPBlock
 from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, check_sizes, config_sizes, CheckpointError, OfficialConfig
 from .transforms import IMAGENET_MEAN, IMAGENET_STD
@@ -31,13 +32,6 @@ def _int(name:str, v, minimum:int=1)->int:
     if v < minimum: raise ValueError(f"StripMLPConfig.{name} must be an int >= {minimum}, got {v}")
     return int(v)
 
-def _pair(name:str, v)->tuple[int, int]:
-    "An int `n` as (n, n), or a pair of ints as (H, W)."
-    if isinstance(v, (tuple, list, torch.Size)):
-        if len(v) != 2: raise ValueError(f"StripMLPConfig.{name} must be an int or (H, W), got {v!r}")
-        return _int(name, v[0]), _int(name, v[1])
-    return (_int(name, v),) * 2
-
 # %% ../nbs/06_model.ipynb #83c6c481
 @dataclass(frozen=True)
 class StripMLPConfig:
@@ -53,7 +47,7 @@ class StripMLPConfig:
     drop_path_schedule: str = 'constant' # 'constant': the rate in every block (official); 'linear': 0 -> rate over depth (timm)
     strip_taps: int = 3              # strips one strip step reads: its own and 2 adjacent (cross-strip); 1 = no cross-strip
     strip_groups: int|None = None    # weight groups G of a strip step, in every stage; None: the official rule per stage
-    token_mixer: str = 'strip'       # 'strip' (Strip Mixing Block); 'global', 'global_linear' or 'axial' for ablations
+    token_mixer: str = 'strip'       # 'strip' (Strip Mixing Block); 'global', 'global_linear', 'axial' or 'conv' for ablations
     local_branch: bool = True        # LSMM in every Strip Mixing Block; False for the ablation without it
     strip_cascade: bool = True       # CGSMM's column step reads the row step's output; False: side by side (ablation)
     global_pool: str = 'avg'         # pooling before the head: 'avg' (official), 'max', or '' (none: per-token logits or maps)
@@ -67,7 +61,7 @@ class StripMLPConfig:
     @property
     def image_size(self)->tuple[int, int]:
         "(H, W) of the input images."
-        return _pair('img_size', self.img_size)
+        return int_pair(self.img_size, 'StripMLPConfig.img_size')
     @property
     def stage_sizes(self)->tuple:
         "(H_k, W_k) of the token map of each stage: img // patch, then halved (floor) by each merging."
@@ -89,10 +83,10 @@ class StripMLPConfig:
 # %% ../nbs/06_model.ipynb #16c06c70
 def _checked(cfg:StripMLPConfig)->dict:
     "Every field of `cfg` validated and normalised (tuples for sequences); raises naming the field and what it expects."
-    H, W = _pair('img_size', cfg.img_size)
-    p, E = _int('patch_size', cfg.patch_size), _int('embed_dim', cfg.embed_dim)
-    if E % 8: raise ValueError(f"StripMLPConfig.embed_dim must be a multiple of 8 (each stage halves its channels "
-                               f"into 2 branches, and a branch into groups of 4), got {E}")
+    H, W = (_int('img_size', n) for n in int_pair(cfg.img_size, 'StripMLPConfig.img_size'))
+    p, E, mixer = _int('patch_size', cfg.patch_size), _int('embed_dim', cfg.embed_dim), _mixer(cfg.token_mixer)
+    if E % 8 and mixer == 'strip': raise ValueError(f"StripMLPConfig.embed_dim must be a multiple of 8 (each stage halves "
+        f"its channels into 2 branches, and a branch into groups of 4), got {E}; the reference token mixers take any")
     if not isinstance(cfg.depths, (tuple, list)) or len(cfg.depths) != 4:
         raise ValueError(f"StripMLPConfig.depths must be 4 ints (blocks per stage), got {cfg.depths!r}")
     if H // p < 8 or W // p < 8:
@@ -117,7 +111,7 @@ def _checked(cfg:StripMLPConfig)->dict:
                 in_chans=_int('in_chans', cfg.in_chans), num_classes=_int('num_classes', cfg.num_classes, 0),
                 embed_dim=E, depths=tuple(_int('depths', d) for d in cfg.depths),
                 alpha=_int('alpha', cfg.alpha), drop_path_rate=rate, drop_rate=drop, strip_taps=taps, strip_groups=groups,
-                token_mixer=_mixer(cfg.token_mixer), local_branch=_bool('local_branch', cfg.local_branch),
+                token_mixer=mixer, local_branch=_bool('local_branch', cfg.local_branch),
                 strip_cascade=_bool('strip_cascade', cfg.strip_cascade), **_input_norm(cfg))
 
 def _rate(name:str, v)->float:
@@ -150,9 +144,9 @@ def _input_norm(cfg:StripMLPConfig)->dict:
     return dict(input_mean=mean, input_std=std)
 
 def _mixer(kind:str)->str:
-    "The token mixer's name, if it is one: 'strip', 'global', 'global_linear' or 'axial'."
-    if kind not in ('strip', 'global', 'global_linear', 'axial'):
-        raise ValueError(f"StripMLPConfig.token_mixer must be 'strip', 'global', 'global_linear' or 'axial', got {kind!r}")
+    "The token mixer's name, if it is one: 'strip', 'global', 'global_linear', 'axial' or 'conv'."
+    if kind not in ('strip', 'global', 'global_linear', 'axial', 'conv'):
+        raise ValueError(f"StripMLPConfig.token_mixer must be 'strip', 'global', 'global_linear', 'axial' or 'conv', got {kind!r}")
     return kind
 
 def _drop_path_rates(depths:tuple, rate:float, schedule:str)->tuple:
@@ -284,14 +278,12 @@ def compare_with_fixture(
     for name in fixture['intermediates']:
         module = model.get_submodule(name)                                     # a stage's output is its last block's
         hooks.append(module.register_forward_hook(lambda m, i, out, name=name: caught.__setitem__(name, out)))
-    was_training = model.training
     try:
-        with torch.no_grad():
-            feats = model.forward_head(model.eval().forward_features(fixture['input']), pre_logits=True)
+        with torch.no_grad(), eval_mode(model):                           # every submodule's own mode back after
+            feats = model.forward_head(model.forward_features(fixture['input']), pre_logits=True)
             logits = model.head(feats)
     finally:
         for h in hooks: h.remove()
-        model.train(was_training)
     diffs = dict(logits=logits - fixture['logits'], features=feats - fixture['features'])
     diffs.update({n: caught[n] - ref for n, ref in fixture['intermediates'].items()})
     return {n: d.abs().max().item() for n, d in diffs.items()}
@@ -394,8 +386,6 @@ def count_macs(
     "Multiply-accumulates of one forward pass (batch 1, eval mode), from torch's FlopCounterMode: FLOPs / 2."
     size = input_size or model.default_cfg['input_size']
     p = next(model.parameters())
-    counter, was_training = FlopCounterMode(display=False), model.training
-    try:
-        with counter, torch.no_grad(): model.eval()(torch.zeros(1, *size, device=p.device, dtype=p.dtype))
-    finally: model.train(was_training)
+    counter = FlopCounterMode(display=False)
+    with counter, torch.no_grad(), eval_mode(model): model(torch.zeros(1, *size, device=p.device, dtype=p.dtype))
     return counter.get_total_flops() // 2

@@ -12,7 +12,7 @@ from .fast_paths import fast_depthwise, copy_in_layout
 from .utils import shape_str
 
 # %% auto #0
-__all__ = ['conv_same', 'SameConv2d', 'StripMLPLayer', 'RelativePositionTable']
+__all__ = ['TO_STRIPS', 'FROM_STRIPS', 'conv_same', 'SameConv2d', 'StripMLPLayer', 'RelativePositionTable']
 
 # %% ../nbs/02_strip_layer.ipynb #3f9dc332
 def conv_same(
@@ -46,9 +46,9 @@ class SameConv2d(nn.Conv2d):
         return conv_same(x, weight, bias, self.groups)
 
 # %% ../nbs/02_strip_layer.ipynb #711bcf82
-_TO_STRIPS = {'row': 'n (p g) h w -> n (g w) p h',       # a row's W tokens become channels; taps slide over rows
+TO_STRIPS = {'row': 'n (p g) h w -> n (g w) p h',       # a row's W tokens become channels; taps slide over rows
               'column': 'n (p g) h w -> n (g h) p w'}    # a column's H tokens become channels; taps slide over columns
-_FROM_STRIPS = {'row': 'n (g w) p h -> n (p g) h w', 'column': 'n (g h) p w -> n (p g) h w'}
+FROM_STRIPS = {'row': 'n (g w) p h -> n (p g) h w', 'column': 'n (g h) p w -> n (p g) h w'}
 
 def _check_strips(x:torch.Tensor, groups:int, length:int, axis:str)->torch.Tensor:
     "`x` if a strip layer can read it (C divisible by `groups`, `length` tokens per strip), else a ValueError."
@@ -67,7 +67,7 @@ class StripMLPLayer(nn.Module):
         taps:int=3,           # adjacent strips heard: 3 = cross-strip (official), 1 = own strip only
     ):
         super().__init__()
-        if axis not in _TO_STRIPS: raise ValueError(f"axis must be 'row' or 'column', got {axis!r}")
+        if axis not in TO_STRIPS: raise ValueError(f"axis must be 'row' or 'column', got {axis!r}")
         if taps < 1 or taps % 2 == 0: raise ValueError(f"taps must be an odd positive int, got {taps}")
         self.groups, self.length, self.axis, self.taps = groups, length, axis, taps
         self.weight = nn.Parameter(torch.empty(groups * length, length, 1, taps))  # (G*L, L, 1, taps): official layout
@@ -85,7 +85,7 @@ class StripMLPLayer(nn.Module):
         N, C, H, W, G = x.shape[0], x.shape[1], x.shape[2], x.shape[3], self.groups
         P = C // G
         groups = [N, P, G, H, W]                                           # x as (N, P, G, H, W): channel c = p G + g
-        if self.axis == 'row':                                             # _TO_STRIPS['row'], in two steps:
+        if self.axis == 'row':                                             # TO_STRIPS['row'], in two steps:
             strips = copy_in_layout(x, groups, [0, 1, 3, 2, 4], [N, P, H, G * W])   # (N, P, H, G*W): one copy, tokens last
             strips = strips.permute(0, 3, 1, 2)                            # (N, G*W, P, H): tokens as channels (channels last)
             mixed = conv_same(strips, self.weight, self.bias, G)           # (N, G*W, P, H): taps slide over the rows

@@ -17,7 +17,7 @@ __all__ = ['show_architecture', 'show_strip_mixing_block', 'show_cgsmm', 'show_l
 # %% ../nbs/22_summary.ipynb #289fa384
 from .model import StripMLPConfig, StripMLPNet, VARIANTS, list_models, create_model, count_params, count_macs
 from .interaction import token_footprint, show_footprints
-from .strip_layer import _TO_STRIPS
+from .strip_layer import TO_STRIPS
 from .cgsmm import strip_groups
 
 # %% ../nbs/22_summary.ipynb #c4507caa
@@ -214,7 +214,7 @@ def show_strip_rearrange(
     C, G, (H, W) = channels, groups, size
     P = C // G
     ids = torch.arange(C * H * W).view(1, C, H, W)                          # (1, C, H, W): one id per token
-    after = rearrange(ids, _TO_STRIPS['row'], g=G)[0]                       # (G*W, P, H): what the convolution reads
+    after = rearrange(ids, TO_STRIPS['row'], g=G)[0]                       # (G*W, P, H): what the convolution reads
     hues = [plt.get_cmap(n) for n in ('Blues', 'Oranges', 'Greens', 'Purples')]
     colour = lambda c: hues[c % G % 4](0.2 + 0.3 * (c // G) / max(P - 1, 1))   # hue: group g = c % G; shade: p
     heard = lambda c, h: c == 0 and abs(h - row) <= 1                       # what output row `row` of channel 0 reads

@@ -9,7 +9,6 @@ import dataclasses
 import json
 import math
 import os
-import tempfile
 import time
 import warnings
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import torch.distributed as dist
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, Subset
 from tqdm.auto import tqdm
 from .checkpoint import save_checkpoint, read_checkpoint, load_checkpoint, CheckpointError
+from .utils import atomic_write, eval_mode
 from .optim import build_optimizer, build_scheduler, mix_batch, soft_cross_entropy
 from .runtime import (DistInfo, dist_info, init_distributed, resolve_device, amp_dtype, epoch_seed,
                                   seed_everything, rng_state, set_rng_state, bars_shown)
@@ -140,7 +140,7 @@ def _model_device(model:nn.Module)->torch.device:
 # %% ../nbs/08_training.ipynb #e264f1c8
 @torch.no_grad()
 def evaluate(
-    model:nn.Module,            # a classifier; put in eval mode for the call, its mode restored after
+    model:nn.Module,            # a classifier; in eval mode for the call, every submodule's own mode restored after
     data:Dataset,               # items (image, label, ...)
     *,
     batch_size:int=256,
@@ -156,10 +156,9 @@ def evaluate(
     if predictions and info.distributed: raise ValueError("evaluate(predictions=True) works in one process only")
     shard = Subset(data, range(info.rank, len(data), info.world_size)) if info.distributed else data
     loader = DataLoader(shard, batch_size, shuffle=False, num_workers=num_workers, pin_memory=device.type == 'cuda')
-    dtype, was_training = amp_dtype(amp, device), model.training
+    dtype = amp_dtype(amp, device)
     sums, conf, outs = torch.zeros(4, dtype=torch.float64, device=device), None, []   # loss, top-1, top-5, n
-    model.eval()
-    try:
+    with eval_mode(model):                                     # every submodule gets its own flag back after
         for x, y in tqdm(_batches(loader, device, batch_transform), total=len(loader), desc='evaluate', leave=False,
                          disable=not (bars_shown(progress) and info.is_main)):
             with _autocast(device, dtype): logits = model(x)
@@ -172,7 +171,6 @@ def evaluate(
                 c = torch.bincount(y * K + top[:, 0], minlength=K * K).view(K, K)
                 conf = c if conf is None else conf + c
             if predictions: outs.append((top[:, 0].cpu(), y.cpu(), logits.softmax(1).cpu()))
-    finally: model.train(was_training)
     loss, top1, top5, n = _all_sum(sums, info).tolist()
     out = dict(loss=loss / max(n, 1), acc=top1 / max(n, 1), acc5=top5 / max(n, 1), n=int(n))
     if confusion: out['confusion'] = _all_sum(conf, info).cpu()
@@ -182,9 +180,7 @@ def evaluate(
 # %% ../nbs/08_training.ipynb #8ff7a971
 def _write_json(obj, path:Path):
     "Write `obj` as JSON atomically (temporary file in the same folder, then rename), readable like the checkpoints."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    with os.fdopen(fd, 'w') as f: json.dump(obj, f, indent=1)
-    os.chmod(tmp, 0o644); os.replace(tmp, path)                 # mkstemp makes files owner-only
+    with atomic_write(path) as f: json.dump(obj, f, indent=1)
 
 def _train_state(model, optimizer, scheduler, scaler, epoch:int, history:list, config:TrainConfig, info:DistInfo)->dict:
     "Everything besides the weights that a checkpoint stores to continue a run."

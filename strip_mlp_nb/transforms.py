@@ -6,6 +6,7 @@
 from __future__ import annotations
 import torch
 import torch.nn.functional as F
+from .utils import int_pair
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'Compose', 'Normalize', 'RandomHorizontalFlip', 'RandomCropWithPadding', 'CenterCrop',
@@ -50,14 +51,10 @@ class RandomHorizontalFlip:
     def __repr__(self)->str: return f"RandomHorizontalFlip(p={self.p})"
 
 # %% ../nbs/23_transforms.ipynb #8cfa1105
-def _pair(size)->tuple:
-    "An int `n` as (n, n); a pair (tuple or list) as it is."
-    return tuple(int(s) for s in size) if isinstance(size, (tuple, list)) else (int(size), int(size))
-
 class RandomCropWithPadding:
     "Pad each side by `padding` pixels of `fill`, then crop a random `size` window; a mask is padded with 0."
     def __init__(self, size:int|tuple, padding:int=4, fill:float=0., generator:torch.Generator|None=None):
-        self.size, self.padding, self.fill, self.generator = _pair(size), padding, fill, generator
+        self.size, self.padding, self.fill, self.generator = int_pair(size, 'size'), padding, fill, generator
 
     def params(self, height:int, width:int)->tuple:  # (top, left) of the window in the padded image
         "A random window position for an image of `height` x `width`."
@@ -78,7 +75,7 @@ class RandomCropWithPadding:
 
 class CenterCrop:
     "The central `size` window (top and left offsets rounded as torchvision does)."
-    def __init__(self, size:int|tuple): self.size = _pair(size)
+    def __init__(self, size:int|tuple): self.size = int_pair(size, 'size')
     def __call__(self, x):
         (h, w), (H, W) = self.size, _image_of(x).shape[-2:]
         if H < h or W < w: raise ValueError(f"CenterCrop: a {h}x{w} crop does not fit a {H}x{W} image")
@@ -101,7 +98,7 @@ class Resize:
 
     def output_size(self, height:int, width:int)->tuple:
         "The (H, W) an image of `height` x `width` is resized to."
-        if isinstance(self.size, (tuple, list)): return _pair(self.size)
+        if isinstance(self.size, (tuple, list)): return int_pair(self.size, 'size')
         short, long = sorted((height, width))
         other = int(self.size * long / short)                                        # as torchvision: truncated
         return (self.size, other) if height <= width else (other, self.size)

@@ -101,6 +101,16 @@ def test_imports_flow_one_way():
     for m in graph: visit(m)
 
 
+def test_no_module_imports_private_names():
+    "A module uses another module's public names only: a helper two modules share is public where it lives."
+    found = []
+    for p in MODULES:
+        for node in ast.walk(ast.parse(p.read_text(encoding='utf-8'))):
+            own = isinstance(node, ast.ImportFrom) and (node.level or (node.module or '').startswith('strip_mlp_nb'))
+            if own: found += [f'{p.name}: {node.module}.{a.name}' for a in node.names if a.name.startswith('_')]
+    assert not found, found
+
+
 def test_public_api():
     import strip_mlp_nb as smlp
     assert smlp.list_models() == ['strip_mlp_tiny_light', 'strip_mlp_tiny', 'strip_mlp_small', 'strip_mlp_base']
