@@ -23,8 +23,8 @@ from .embedded import embedded_dataset, EMBEDDED_MEAN, EMBEDDED_STD
 __all__ = ['MIXERS', 'default_groups', 'mixer_problem', 'build_mixer', 'hold_path_weights', 'mixer_footprint', 'heard',
            'footprint_extent', 'strip_weight_tiles', 'stage_module', 'stage_inputs', 'embedded_test_images',
            'random_like', 'reach_module', 'token_reach', 'reach_table', 'format_reach', 'show_reach', 'outside_share',
-           'show_strip_weights', 'strip_weight_stats', 'tap_norms', 'show_position_tables', 'lsmm_path_usage',
-           'show_path_usage', 'path_usage_by_stage']
+           'footprint_shares', 'show_strip_weights', 'strip_weight_stats', 'tap_norms', 'show_position_tables',
+           'lsmm_path_usage', 'show_path_usage', 'path_usage_by_stage']
 
 # %% ../nbs/09_analysis.ipynb #16dc2946
 MIXERS = {
@@ -308,6 +308,16 @@ def outside_share(
     r, c = token
     own = mass[r].sum() + mass[:, c].sum() - mass[r, c]                 # the row and the column, the token once
     return float(1 - own / mass.sum())
+
+def footprint_shares(
+    footprint:torch.Tensor,     # (H, W) map from `token_footprint`
+    token:tuple,                # (row, col) of the output token
+)->dict:                        # 'itself', 'row and column', 'outside': shares of the squared mass, adding up to 1
+    "A footprint's squared mass split three ways: the token itself, the rest of its row and column, everything else."
+    mass, (r, c) = footprint.double() ** 2, token                       # (H, W)
+    itself = float(mass[r, c] / mass.sum())
+    outside = outside_share(footprint, token)
+    return {'itself': itself, 'row and column': 1 - itself - outside, 'outside': outside}
 
 # %% ../nbs/09_analysis.ipynb #297c4ff1
 def show_strip_weights(

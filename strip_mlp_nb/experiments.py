@@ -27,8 +27,8 @@ from .erf import effective_receptive_field
 # %% auto #0
 __all__ = ['ABLATION_VARIANTS', 'COLOUR_VARIANTS', 'ABLATION_RECIPES', 'ABLATION_RESULTS', 'ablation_config', 'variant_params',
            'class_accuracy', 'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations', 't_quantile',
-           'paired_effects', 'format_paired_effects', 'stored_experiments', 'shipped_ablations', 'class_table',
-           'plot_class_table', 'reference_model', 'erf_comparison', 'main']
+           't_critical', 't_p_value', 'holm', 'paired_effects', 'format_paired_effects', 'stored_experiments',
+           'shipped_ablations', 'class_table', 'plot_class_table', 'reference_model', 'erf_comparison', 'main']
 
 # %% ../nbs/12_experiments.ipynb #ccf0585c
 ABLATION_VARIANTS = {   # variant name: changes to the recipe's model section
@@ -242,15 +242,47 @@ def t_quantile(
     table, normal = (_T975, 1.960) if q == 0.975 else (_T80, 0.842)
     return table[df - 1] if df <= 30 else normal
 
+def t_critical(
+    alpha:float,                # two-sided level, e.g. 0.05 / 6
+    df:int,                     # degrees of freedom, >= 1
+)->float:                       # t with P(|T| >= t) = alpha
+    "Student's t critical value for a two-sided level, found by bisection on `t_p_value` (defined below)."
+    lo, hi = 0.0, 1e6
+    for _ in range(200): lo, hi = (lo, (lo + hi) / 2) if t_p_value((lo + hi) / 2, df) < alpha else ((lo + hi) / 2, hi)
+    return (lo + hi) / 2
+
 # %% ../nbs/12_experiments.ipynb #56a3abaa
+def t_p_value(
+    t:float,                    # a t statistic
+    df:int,                     # degrees of freedom, >= 1
+)->float:                       # P(|T| >= |t|)
+    "Two-sided p-value of Student's t, exact for whole degrees of freedom (Abramowitz and Stegun 26.7.3 and 26.7.4)."
+    if df < 1: raise ValueError(f"df must be >= 1, got {df}")
+    theta = math.atan(abs(t) / math.sqrt(df))
+    s, c, term = math.sin(theta), math.cos(theta), 1.0
+    if df % 2 == 0:                                                    # s (1 + c^2/2 + 1*3/(2*4) c^4 + ...)
+        total = 1.0
+        for k in range(2, df, 2): term *= (k - 1) / k * c * c; total += term
+        return max(0.0, 1 - s * total)
+    total, term = (c, c) if df > 1 else (0.0, 0.0)                     # 2/pi (theta + s (c + 2/3 c^3 + ...))
+    for k in range(3, df - 1, 2): term *= (k - 1) / k * c * c; total += term
+    return max(0.0, 1 - 2 / math.pi * (theta + s * total))
+
+def holm(p:list)->list:
+    "Holm's step-down adjustment of m p-values: the k-th smallest times (m - k + 1), then the running maximum."
+    order, out, running = sorted(range(len(p)), key=p.__getitem__), [1.0] * len(p), 0.0
+    for k, i in enumerate(order): running = max(running, min(1.0, (len(p) - k) * p[i])); out[i] = running
+    return out
+
+# %% ../nbs/12_experiments.ipynb #8e646719
 def paired_effects(
     rows:list[dict],            # runs from `run_ablations` (or `stored_experiments()`)
     dataset:str='embedded',
     img_size:int=32,
     reference:str='Strip-MLP',
     cls:int|None=None,          # a class index: the accuracy on that class (`class_acc`); None: the overall accuracy
-)->list[dict]:                  # per variant: n, effect, low, high (95% interval), sd, detectable (fractions of 1)
-    "Each variant's accuracy minus the reference's, paired by seed: the mean, its 95% interval, the smallest detectable effect."
+)->list[dict]:                  # per variant: n, effect, low, high (95% interval), sd, detectable (fractions of 1), p, p_holm
+    "Each variant's accuracy minus the reference's, paired by seed: mean, 95% interval, smallest detectable effect, p (Holm over the list)."
     ref, out = _runs(rows, dataset, img_size, reference, cls), []
     for variant in dict.fromkeys([*ABLATION_VARIANTS, *(r['variant'] for r in rows)]):
         runs = _runs(rows, dataset, img_size, variant, cls)
@@ -259,22 +291,29 @@ def paired_effects(
         d = np.array([runs[s] - ref[s] for s in seeds])                  # (n,): paired differences
         n, sd = len(d), d.std(ddof=1)
         half = t_quantile(n - 1) * sd / math.sqrt(n)
+        t = d.mean() / (sd / math.sqrt(n)) if sd > 0 else math.copysign(math.inf, d.mean()) if d.mean() else 0.0
         out.append(dict(dataset=dataset, img_size=img_size, variant=variant, cls=cls, n=n, effect=d.mean(), low=d.mean() - half,
-                        high=d.mean() + half, sd=sd, detectable=(t_quantile(n - 1) + t_quantile(n - 1, 0.80)) * sd / math.sqrt(n)))
+                        high=d.mean() + half, sd=sd, detectable=(t_quantile(n - 1) + t_quantile(n - 1, 0.80)) * sd / math.sqrt(n),
+                        p=t_p_value(t, n - 1)))
+    for e, adjusted in zip(out, holm([e['p'] for e in out])):          # over this list's comparisons
+        strictest = t_critical(0.05 / len(out), e['n'] - 1) if len(out) > 1 else t_quantile(e['n'] - 1)
+        e.update(p_holm=adjusted, detectable=(strictest + t_quantile(e['n'] - 1, 0.80)) * e['sd'] / math.sqrt(e['n']))
     return out
 
-# %% ../nbs/12_experiments.ipynb #8e646719
+# %% ../nbs/12_experiments.ipynb #e4795b21
 def _verdict(e:dict)->str:
-    if e['high'] < 0: return 'lower'
-    if e['low'] > 0: return 'higher'
+    if e['p_holm'] < 0.05: return 'lower' if e['effect'] < 0 else 'higher'
+    if e['high'] < 0 or e['low'] > 0: return 'not told apart from 0 once corrected for the comparisons'
     return f"not told apart from 0 (this design detects {100 * e['detectable']:.1f} points)"
 
 def format_paired_effects(effects:list[dict])->str:
     "A Markdown table of `paired_effects`, in points."
-    lines = ['| size | variant | seeds | effect (points) | 95% interval | smallest detectable | verdict |', '|---|---|---|---|---|---|---|']
+    lines = ['| size | variant | seeds | effect (points) | 95% interval | p | Holm p | smallest detectable | verdict |',
+             '|---|---|---|---|---|---|---|---|---|']
     for e in effects:
         lines.append(f"| {e['img_size']} | {e['variant']} | {e['n']} | {100 * e['effect']:+.2f} | "
-                     f"{100 * e['low']:+.2f} to {100 * e['high']:+.2f} | {100 * e['detectable']:.2f} | {_verdict(e)} |")
+                     f"{100 * e['low']:+.2f} to {100 * e['high']:+.2f} | {e['p']:.3f} | {e['p_holm']:.3f} | "
+                     f"{100 * e['detectable']:.2f} | {_verdict(e)} |")
     return '\n'.join(lines)
 
 # %% ../nbs/12_experiments.ipynb #8932a967
