@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 import torch
 from torch import nn
-from .utils import atomic_write
+from .utils import atomic_write, check_regular_file
 
 # %% auto #0
 __all__ = ['CheckpointError', 'UnsafeCheckpointError', 'OfficialConfig', 'read_checkpoint', 'save_checkpoint', 'LoadResult',
@@ -74,6 +74,9 @@ def _reason(e:BaseException)->str:
 def _torch_load(src, name:str):
     "`torch.load(src, weights_only=True)` on the CPU, with yacs nodes read as data and clear errors."
     if isinstance(src, (str, os.PathLike)) and not Path(src).exists(): raise FileNotFoundError(f"no checkpoint file at {name}")
+    if isinstance(src, (str, os.PathLike)):
+        try: check_regular_file(src, 'checkpoint')                       # a FIFO would block open() forever
+        except ValueError as e: raise CheckpointError(str(e)) from None
     try:
         with torch.serialization.safe_globals([(_CfgNodeStandIn, 'yacs.config.CfgNode')]):
             obj = torch.load(src, map_location='cpu', weights_only=True)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse
 import gc
+import os
 import sys
 import torch
 import torch.distributed as dist
@@ -263,6 +264,12 @@ def main(
         # missing, unreadable or unwritable path, a full disk; ImportError: an optional package; FloatingPointError: a NaN loss
         print(f"strip-mlp {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:                                            # Ctrl-C: one line, not a traceback
+        out = getattr(args, 'out', None)
+        kept = (f": the finished epochs are in {out}/last.pt; run the same command with --resume to continue"
+                if args.command == 'train' and out and os.path.exists(os.path.join(out, 'last.pt')) else '')
+        print(f"strip-mlp {args.command}: interrupted{kept}", file=sys.stderr)
+        return 130
 
 if __name__ == '__main__' and getattr(globals().get('__spec__'), 'name', None) == 'strip_mlp_nb.cli':
     sys.exit(main())            # python -m strip_mlp_nb.cli ... (and torchrun -m strip_mlp_nb.cli ...)

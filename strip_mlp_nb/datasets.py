@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset, DataLoader, Subset
 from PIL import Image
 from .embedded import TensorImageDataset, embedded_dataset, EMBEDDED_MEAN, EMBEDDED_STD, split_name
+from .utils import check_regular_file
 from .transforms import IMAGENET_MEAN, IMAGENET_STD, train_transform, eval_transform
 
 # %% auto #0
@@ -97,9 +98,7 @@ def read_idx(
 )->torch.Tensor:                    # uint8, of the shape the header declares
     "An IDX file of unsigned bytes (MNIST's format) as a uint8 tensor, its header checked against the data it holds."
     if not (path := Path(path)).exists(): raise FileNotFoundError(f"{path}: no such file")
-    if not path.is_file():                                                           # by type, before opening: a FIFO blocks
-        kind = 'a directory' if path.is_dir() else 'a FIFO' if path.is_fifo() else 'a device or socket'
-        raise ValueError(f"{path}: not a regular file ({kind}), so it is not opened")
+    check_regular_file(path, 'IDX file')                                             # by type, before opening: a FIFO blocks
     with open(os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0)), 'rb') as f:  # cannot block, even on a FIFO swapped in
         src = _Inflater(f, path) if f.peek(2)[:2] == b'\x1f\x8b' else f                # gzip's magic bytes
         head = src.read(4)                                                              # 0, 0, type byte, number of dimensions

@@ -15,7 +15,7 @@ from .training import TrainConfig, train, init_distributed, run_folder
 
 # %% auto #0
 __all__ = ['DEMO_CONFIG', 'list_configs', 'config_file', 'train_config_from_dict', 'yaml_problem', 'read_recipe',
-           'load_train_config', 'build_model', 'run_training']
+           'load_train_config', 'build_model', 'unique_key_loader', 'run_training']
 
 # %% ../nbs/26_recipes.ipynb #c49c6773
 def list_configs()->list[str]:
@@ -79,7 +79,7 @@ def read_recipe(
     "A recipe file's sections as dicts; invalid YAML and a section that is not a mapping are one clear ValueError."
     import yaml
     path = config_file(name_or_path)
-    try: raw = yaml.safe_load(path.read_text())
+    try: raw = yaml.load(path.read_text(), Loader=unique_key_loader())   # safe_load, refusing a key given twice
     except yaml.YAMLError as e: raise ValueError(f"{name_or_path} is not valid YAML: {yaml_problem(e)}") from None
     if not isinstance(raw or {}, dict): raise ValueError(f"{name_or_path}: expected sections {', '.join(_SECTIONS)}, got {raw!r}")
     for s, d in (raw or {}).items():
@@ -100,6 +100,22 @@ def build_model(
     kw = dict(kwargs)
     with torch.device(device or 'cpu'):
         return create_model(kw.pop('name'), **kw) if 'name' in kw else StripMLPNet(StripMLPConfig(**kw))
+
+# %% ../nbs/26_recipes.ipynb #e9954830
+def unique_key_loader():
+    "PyYAML's SafeLoader, except that a mapping giving one key twice is an error naming both lines."
+    import yaml
+    class UniqueKeyLoader(yaml.SafeLoader): pass
+    def mapping(loader, node, deep=False):
+        first = {}
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if key in first: raise yaml.constructor.ConstructorError(None, None, f"key {key!r} given twice (first at line "
+                                                                   f"{first[key] + 1})", key_node.start_mark)
+            first[key] = key_node.start_mark.line
+        return loader.construct_mapping(node, deep)
+    UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    return UniqueKeyLoader
 
 # %% ../nbs/26_recipes.ipynb #128d2ae0
 DEMO_CONFIG = dict(

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['eval_mode', 'atomic_write', 'asset_path', 'shape_str', 'check_map', 'int_pair']
+__all__ = ['eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'shape_str', 'check_map', 'int_pair']
 
 # %% ../nbs/31_utils.ipynb #e180209e
 @contextmanager
@@ -44,6 +44,18 @@ def atomic_write(
         os.replace(tmp, path)                                          # atomic: the old file or the new, never half
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
+
+# %% ../nbs/31_utils.ipynb #7867bcf7
+def check_regular_file(
+    path:str|Path,              # a path that exists
+    what:str='file',            # what the caller reads, for the message: 'checkpoint', 'IDX file'
+)->Path:                        # `path`, as a Path
+    "`path` if it is a regular file; a ValueError naming its type otherwise, without opening it."
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        kind = 'a directory' if path.is_dir() else 'a FIFO' if path.is_fifo() else 'a device or socket'
+        raise ValueError(f"{path}: not a regular file ({kind}), so this {what} is not opened")
+    return path
 
 # %% ../nbs/31_utils.ipynb #73648257
 def asset_path(
