@@ -9,6 +9,7 @@ import hashlib
 import os
 import pickle
 import re
+import warnings
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -131,8 +132,10 @@ def _check_own(obj:dict, name:str):
 # %% ../nbs/20_checkpoint.ipynb #7dcd8660
 def read_checkpoint(
     src,                # a path, a file object, or an already loaded dict
+    nonfinite:str='refuse', # tensors holding NaN or infinity: 'refuse' (a CheckpointError naming them) or 'warn'
 )->tuple[dict, dict]:   # (state_dict, meta); meta has 'format' ('strip_mlp_nb', 'official' or 'state_dict') and 'config'
     "The weights and metadata of any checkpoint layout we know, read safely."
+    if nonfinite not in ('refuse', 'warn'): raise ValueError(f"nonfinite must be 'refuse' or 'warn', got {nonfinite!r}")
     name = str(src) if isinstance(src, (str, os.PathLike)) else 'the given checkpoint'
     obj = src if isinstance(src, dict) else _torch_load(src, name)
     if not isinstance(obj, dict): raise CheckpointError(f"{name} is not a checkpoint: it holds a {type(obj).__name__}, not a dict of tensors")
@@ -144,7 +147,14 @@ def read_checkpoint(
                                 "tensors nor a 'state_dict' or 'model' entry of tensors")
     if fmt == 'strip_mlp_nb': _check_own(obj, name)
     meta = {'config': None, **{k: v for k, v in obj.items() if key is not None and k != key}, 'format': fmt}
-    return _strip_prefixes(obj if key is None else obj[key]), meta
+    sd = _strip_prefixes(obj if key is None else obj[key])
+    bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad:                                                              # a model from it would compute NaN in silence
+        says = f"{name}: {len(bad)} tensor(s) hold NaN or infinity ({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''})"
+        if nonfinite == 'refuse': raise CheckpointError(f"{says}: damaged, or saved from a run that diverged; to inspect "
+                                                        "it anyway, read_checkpoint(path, nonfinite='warn') loads it with a warning")
+        warnings.warn(f"{says}: its outputs will not be numbers")
+    return sd, meta
 
 # %% ../nbs/20_checkpoint.ipynb #43a9897b
 _PLAIN = (type(None), bool, int, float, complex, str, bytes, torch.dtype, torch.device, torch.Size)
@@ -233,10 +243,11 @@ def load_checkpoint(
     strict:bool=True,           # True: keys must match exactly; False: load the keys both have
     *,
     filter_fn:Callable|None=None, # (state_dict, model) -> state_dict: rename or drop keys first (as timm's checkpoint filters)
+    nonfinite:str='refuse',     # tensors holding NaN or infinity: 'refuse' or 'warn' (as `read_checkpoint`)
 ):                              # `model` when strict, else a `LoadResult` with the keys that did not match
     "Load weights from any supported checkpoint into `model`, with errors that say what does not fit."
     name = str(src) if isinstance(src, (str, os.PathLike)) else 'the given checkpoint'
-    sd, meta = read_checkpoint(src)
+    sd, meta = read_checkpoint(src, nonfinite)
     if filter_fn is not None: sd = filter_fn(sd, model)
     target = _unwrap(model)
     own = target.state_dict()
