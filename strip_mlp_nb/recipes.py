@@ -168,7 +168,8 @@ def run_training(
     return model, history, (train_data, val_data)
 
 # %% ../nbs/26_recipes.ipynb #cfd86e5d
-_NOT_COMPARED = {'num_workers', 'device', 'eval_batch_size', 'epochs'}  # may change between a run and its resumption
+_NOT_COMPARED = {'num_workers', 'device', 'eval_batch_size'}  # may change between a run and its resumption (not epochs:
+                                                              # the learning-rate schedule was laid out for the old count)
 
 def _check_same_run(out:Path, effective:dict):
     "Raise, listing every difference, if the run in `out` was started with another model, data or train config."
@@ -179,5 +180,6 @@ def _check_same_run(out:Path, effective:dict):
     diff = [f"{s}.{k}: {saved.get(s, {}).get(k)!r} -> {v!r}" for s in ('model', 'data', 'train') for k, v in effective[s].items()
             if k not in _NOT_COMPARED and saved.get(s, {}).get(k) != v]
     diff += [f"{s}.{k}: {v!r} -> (unset)" for s in ('model', 'data') for k, v in (saved.get(s) or {}).items() if k not in effective[s]]
-    if diff: raise ValueError(f"cannot resume {out}: it was started with another configuration ({'; '.join(diff)}); "
+    why = '; the learning-rate schedule is laid out for the epoch count' if any(d.startswith('train.epochs:') for d in diff) else ''
+    if diff: raise ValueError(f"cannot resume {out}: it was started with another configuration ({'; '.join(diff)}){why}; "
                               "resume with the same settings, or start a new run in another folder")
