@@ -27,7 +27,7 @@ __all__ = ['config_from_args', 'build_parser', 'cmd_train', 'cmd_evaluate', 'cmd
 _FLAGS = [  # flag, section.key, type, help
     ('--model', 'model.name', str, f"variant: {', '.join(VARIANTS)}"),
     ('--img-size', 'model.img_size', int, 'input size the model is built for'),
-    ('--embed-dim', 'model.embed_dim', int, 'stage-1 width E (a multiple of 8)'),
+    ('--embed-dim', 'model.embed_dim', int, 'stage-1 width E (a multiple of 8 for Strip-MLP; any for the reference token mixers)'),
     ('--num-classes', 'model.num_classes', int, 'head outputs (default: the dataset\'s classes)'),
     ('--dataset', 'data.dataset', str, DATA_KEYS['dataset']),
     ('--root', 'data.root', str, DATA_KEYS['root']),
