@@ -35,7 +35,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from strip_mlp_nb.model import create_model, list_models
+from strip_mlp_nb.models.strip_mlp import create_model, list_models
 
 try: from tqdm import tqdm
 except ImportError: tqdm = None

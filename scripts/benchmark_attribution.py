@@ -16,8 +16,8 @@ from pathlib import Path
 
 import torch
 
-from strip_mlp_nb.attribution import attribute, embedded_examples, save_json, method_spec
-from strip_mlp_nb.shipped import shipped_model
+from strip_mlp_nb.explain.attribution import attribute, embedded_examples, save_json, method_spec
+from strip_mlp_nb.training.shipped import shipped_model
 from strip_mlp_nb.utils import asset_path
 
 METHODS = ('ig', 'smoothgrad', 'saliency', 'occlusion', 'gradshap', 'gradcam:stage1')

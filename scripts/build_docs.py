@@ -17,7 +17,7 @@ from nbdev.process import NBProcessor, Processor
 from nbdev.processors import (populate_language, add_show_docs, exec_show_docs, strip_ansi, hide_line, filter_stream_,
                               rm_header_dash, clean_show_doc, rm_export, clean_magics, hide_, mv_exports,
                               strip_hidden_metadata)
-from nbtools import ROOT, NBS, CFG, run_cells, skip_flags, quarto_opts, title_md
+from nbtools import ROOT, NBS, CFG, run_cells, skip_flags, quarto_opts, title_md, sidebar
 
 DOCS = CFG.doc_path
 
@@ -82,25 +82,23 @@ STYLE = ('<style>nav.pages{position:fixed;top:0;left:0;bottom:0;width:13rem;over
          'font:14px sans-serif;background:#f7f7f7;border-right:1px solid #ddd}nav.pages a{display:block;margin:.3rem 0}'
          'nav.pages p.part{margin:1rem 0 .2rem;font-weight:bold;color:#555;text-transform:uppercase;font-size:12px}'
          'body{margin-left:15rem!important}</style>')
-PARTS = {'0': 'The learning path', '1': 'The learning path', '2': 'Reference', '3': 'Reference'}   # by the first digit
-
-
 def main(flags):
-    paths = sorted(p for p in NBS.glob('*.ipynb') if not p.name.startswith('_'))
+    "Execute and render every page nbs/sidebar.yml lists, in its order, with its sections as the page list."
+    paths = sidebar()
     exec_all.flags = flags
     pages, parts, failed = {}, {}, []
-    for path in paths:
+    for part, path in paths:
         print(f'executing {path.relative_to(ROOT)} ...', flush=True)
-        try: pages[_nbpath2html(path).name] = processed(path)
-        except Exception as e: failed.append(path.name); print(e, file=sys.stderr)
-        parts[_nbpath2html(path).name] = PARTS[path.name[0]] if path.name[0] in PARTS else None
+        name = _nbpath2html(path).name
+        try: pages[name] = processed(path)
+        except Exception as e: failed.append(str(path.relative_to(NBS))); print(e, file=sys.stderr)
+        parts[name] = part
     shutil.rmtree(DOCS, ignore_errors=True)
     DOCS.mkdir()
     links = ''
-    for part in dict.fromkeys(parts.values()):                 # the learning path (00-19), then the reference (20-)
-        if part is None: continue
-        links += f'<p class="part">{part}</p>' + ''.join(f'<a href="{f}">{html.escape(t)}</a>' for f, (_, t) in pages.items()
-                                                         if parts.get(f) == part)
+    for part in dict.fromkeys(p for p in parts.values() if p):    # the learning path, then each reference section
+        links += f'<p class="part">{html.escape(part)}</p>' + ''.join(
+            f'<a href="{f}">{html.escape(t)}</a>' for f, (_, t) in pages.items() if parts.get(f) == part)
     nav = f'{STYLE}<nav class="pages"><a href="index.html"><b>{html.escape(CFG.title)}</b></a><hr>{links}</nav>'
     for fname, (nb, title) in pages.items(): (DOCS/fname).write_text(to_html(nb, title, nav), encoding='utf-8')
     if 'index.html' not in pages: (DOCS/'index.html').write_text(f'<!DOCTYPE html><html><body>{nav}</body></html>')

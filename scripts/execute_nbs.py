@@ -2,7 +2,7 @@
 
 Cells flagged with settings.ini `tst_flags` (notest slow gpu timm) are skipped and keep their stored outputs,
 unless forced with --flags. Stops with the failing cell's traceback and a non-zero exit if a cell raises.
-Usage: .venv/bin/python scripts/execute_nbs.py [--flags 'slow gpu'] [nbs/02_x.ipynb ...]   (default: all of nbs/)"""
+Usage: .venv/bin/python scripts/execute_nbs.py [--flags 'slow gpu'] [nbs/layers/02_strip_layer.ipynb ...]   (default: every notebook under nbs/)"""
 import argparse, os, sys
 from pathlib import Path
 
@@ -22,10 +22,10 @@ def execute(path, flags):
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('nbs', nargs='*', type=Path, help='notebooks (default: nbs/*.ipynb)')
+    p.add_argument('nbs', nargs='*', type=Path, help='notebooks (default: every notebook under nbs/)')
     p.add_argument('--flags', default='', help='space-separated flags of cells to run anyway, e.g. "slow gpu"')
     args = p.parse_args()
-    paths = [n.resolve() for n in args.nbs] or sorted(n for n in NBS.glob('*.ipynb') if not n.name.startswith('_'))
+    paths = [n.resolve() for n in args.nbs] or sorted(n for n in NBS.rglob('*.ipynb') if not n.name.startswith('_') and '.ipynb_checkpoints' not in n.parts)
     flags = skip_flags(args.flags.split())
     os.chdir(ROOT)   # nbdev_clean reads settings.ini from the working directory
     for path in paths:

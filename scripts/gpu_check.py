@@ -44,7 +44,7 @@ def main(argv=None)->int:
     info = dict(device=torch.cuda.get_device_name(0), gpus=gpus, torch=torch.__version__, cuda=torch.version.cuda,
                 bf16=torch.cuda.is_bf16_supported())
     print(f"{info['device']} x{gpus}, torch {info['torch']}, CUDA {info['cuda']}, bf16: {info['bf16']}", flush=True)
-    notebooks = sorted(str(q.relative_to(ROOT)) for q in (ROOT / 'nbs').glob('*.ipynb') if '#| gpu' in q.read_text())
+    notebooks = sorted(str(q.relative_to(ROOT)) for q in (ROOT / 'nbs').rglob('*.ipynb') if '#| gpu' in q.read_text())
     official = ['--official', a.official] if a.official else []
     with tempfile.TemporaryDirectory() as tmp:
         train = ['train', '--config', 'cpu/embedded', '--epochs', '1', '--set', 'train.amp=auto', '--no-progress']

@@ -12,6 +12,14 @@ CFG = get_config(path=ROOT)
 NBS = CFG.nbs_path
 
 
+def sidebar(path=None)->list[tuple]:
+    "nbs/sidebar.yml as (section, notebook path) pairs in its order; section None for a page outside any section."
+    import yaml
+    items = yaml.safe_load(Path(path or NBS/'sidebar.yml').read_text(encoding='utf-8'))['website']['sidebar']['contents']
+    return [pair for i in items for pair in ([(None, NBS/i)] if isinstance(i, str) else
+                                             [(i['section'], NBS/f) for f in i['contents']])]
+
+
 def skip_flags(force=()):
     "settings.ini `tst_flags` (notest slow gpu timm), minus the flags forced to run"
     return set(CFG.tst_flags.split()) - set(force)

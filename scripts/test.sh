@@ -9,7 +9,8 @@ bash scripts/setup_env.sh
 cores=$(nproc); workers=$(( cores > 4 ? 4 : cores ))
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( cores / workers ))}   # 2 workers x 2 threads on 2 cores: ~2x slower
 rc=0
-# --disable-warnings: the notebooks' own warnings are counted, not listed (Jupyter shows them)
-.venv/bin/python -m pytest tests/ -p no:cacheprovider -ra --disable-warnings -n "$workers" "$@" || rc=$?
+# --disable-warnings: the notebooks' own warnings are counted, not listed (Jupyter shows them); --dist loadgroup:
+# tests marked with one xdist_group (the wheel's) run on one worker
+.venv/bin/python -m pytest tests/ -p no:cacheprovider -ra --disable-warnings -n "$workers" --dist loadgroup "$@" || rc=$?
 if [[ $rc == 5 ]]; then echo "test.sh: pytest collected no tests: failing" >&2; rc=1; fi
 exit $rc

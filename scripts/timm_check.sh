@@ -5,7 +5,7 @@
 # sitecustomize.py in that venv only that stubs `torchvision._meta_registrations` (never in the package). Then:
 #   1. the notebook 36_timm_models with its `timm` cells run (timm.create_model, data config, optimizer, features);
 #   2. timm 1.0.31's tests/test_models.py, unchanged except for 'timm_models' added to FEAT_INTER_FILTERS, on the four
-#      variants registered by `import strip_mlp_nb.timm_models` (-k strip_mlp). Files in outputs/timm_check/.
+#      variants registered by `import strip_mlp_nb.models.timm_models` (-k strip_mlp). Files in outputs/timm_check/.
 # Usage: bash scripts/timm_check.sh [extra pytest arguments]   (about 10 minutes on 2 cores, most of it the tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +34,7 @@ if [[ ! -f $out/test_models.py ]]; then      # timm's test file comes with its s
     diff "$out/sdist/timm-$TIMM/tests/test_models.py" "$out/test_models.py" > "$out/test_models.diff" || true
     [[ $(grep -c '^>' "$out/test_models.diff") == 1 ]] || { echo "timm_check: could not list timm_models in FEAT_INTER_FILTERS" >&2; exit 1; }
 fi
-echo 'import strip_mlp_nb.timm_models  # noqa: F401  registers the four variants in timm'"'"'s registry' > "$out/conftest.py"
+echo 'import strip_mlp_nb.models.timm_models  # noqa: F401  registers the four variants in timm'"'"'s registry' > "$out/conftest.py"
 echo "timm_check: notebook 36_timm_models with its timm cells ..."
 rc=0
 RUN_FLAGS=timm "$venv/bin/python" -m pytest tests/test_notebooks.py -k 36_timm -p no:cacheprovider -q --disable-warnings \

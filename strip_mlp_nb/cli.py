@@ -10,15 +10,15 @@ import os
 import sys
 import torch
 import torch.distributed as dist
-from .checkpoint import read_checkpoint
-from .model import list_models, model_from_checkpoint, count_params, count_macs, VARIANTS
-from .summary import model_summary, format_summary
-from .embedded import EMBEDDED_CLASSES
-from .datasets import DATA_KEYS, build_datasets
-from .training import TrainConfig, evaluate, dist_info
-from .recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, yaml_problem
-from .recipes import build_model, run_training
-from .report import demo, free_cores
+from .models.checkpoint import read_checkpoint
+from .models.strip_mlp import list_models, model_from_checkpoint, count_params, count_macs, VARIANTS
+from .explain.summary import model_summary, format_summary
+from .data.embedded import EMBEDDED_CLASSES
+from .data.datasets import DATA_KEYS, build_datasets
+from .training.loop import TrainConfig, evaluate, dist_info
+from .training.recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, yaml_problem
+from .training.recipes import build_model, run_training
+from .experiments.report import demo, free_cores
 
 # %% auto #0
 __all__ = ['config_from_args', 'build_parser', 'cmd_train', 'cmd_evaluate', 'cmd_summary', 'cmd_configs', 'cmd_demo', 'main']

@@ -1,7 +1,7 @@
 """The explorer notebook in a real browser: JupyterLab on 127.0.0.1 driven through Debian's headless Chromium.
 
 Starts `jupyter lab` (this venv) on a free port with a random token and throw-away Jupyter dirs, opens the notebook
-(nbs/13_explorers.ipynb, or $SMLP_BROWSER_NB), runs all cells from the Run menu, moves the strip explorer's 'row'
+(nbs/widgets/13_explorers.ipynb, or $SMLP_BROWSER_NB), runs all cells from the Run menu, moves the strip explorer's 'row'
 slider with the keyboard and checks that its picture and status text changed; screenshots go to outputs/browser/.
 The server refuses every save and the kernel's `nbdev_export()` is a no-op, so a run never writes to the repository.
 The browser side is tests/browser/explorer.js (playwright-core). Set up with `bash scripts/setup_browser.sh`;
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DRIVER = ROOT/'tests'/'browser'/'explorer.js'
 PLAYWRIGHT = ROOT/'tests'/'browser'/'node_modules'/'playwright-core'/'package.json'
 CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
-NOTEBOOK = Path(os.environ.get('SMLP_BROWSER_NB', ROOT/'nbs'/'13_explorers.ipynb')).resolve()
+NOTEBOOK = Path(os.environ.get('SMLP_BROWSER_NB', ROOT/'nbs'/'widgets'/'13_explorers.ipynb')).resolve()
 OUT = ROOT/'outputs'/'browser'
 BUDGET = float(os.environ.get('SMLP_BROWSER_TIMEOUT', 180))   # seconds for the whole test, server start included
 # JupyterLab settings for the run: never write the notebook back, no news or update pop-ups, every cell in the DOM

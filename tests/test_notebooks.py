@@ -13,7 +13,8 @@ from nbdev.config import get_config
 from nbdev.test import test_nb as run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-NBS = sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith('_'))
+NBS = sorted((p for p in (ROOT/'nbs').rglob('*.ipynb') if not p.name.startswith('_') and '.ipynb_checkpoints' not in p.parts),
+             key=lambda p: p.name)   # every folder of nbs/, in the order of their numbers
 RUN_FLAGS = os.environ.get('RUN_FLAGS', '').split()      # flagged cells to run anyway, e.g. RUN_FLAGS=timm
 SKIP_FLAGS = [f for f in get_config(path=ROOT).tst_flags.split() if f not in RUN_FLAGS]   # notest slow gpu timm
 

@@ -10,9 +10,25 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT/'strip_mlp_nb'
-MODULES = sorted(p for p in PKG.glob('*.py') if p.name not in ('__init__.py', '_modidx.py'))
+MODULES = sorted(p for p in PKG.rglob('*.py') if p.name not in ('__init__.py', '__main__.py', '_modidx.py')
+                 and '__pycache__' not in p.parts)
 HEAVY = {'matplotlib', 'captum', 'ipywidgets', 'IPython', 'sklearn', 'scipy'}
-CORE = ('utils', 'fast_paths', 'token_mixers', 'strip_layer', 'cgsmm', 'lsmm', 'blocks', 'checkpoint', 'model_api', 'model', 'transforms')   # the model, its IO and contract, its input constants
+# the areas of the package in the direction of its imports: a module imports from its own area and the areas before
+# it, never after; areas on the same level (training, explain) do not import each other. `utils` is shared by all.
+LAYERS = [['utils'], ['layers'], ['models'], ['data'], ['training', 'explain'], ['experiments'], ['widgets'], ['cli']]
+MODEL_AREAS = {'utils', 'layers', 'models'}      # what the model itself may import: torch, einops and these
+
+
+def dotted(path):
+    "The module name of a file of the package: strip_mlp_nb/models/strip_mlp.py -> 'models.strip_mlp'."
+    return '.'.join(path.relative_to(PKG).with_suffix('').parts)
+
+
+def area(module): return module.split('.')[0]
+
+
+def level(module): return next(i for i, names in enumerate(LAYERS) if area(module) in names)
+
 
 # the public names before the layout change (strip_mlp_nb/__init__.py at commit cdc9ca7): they must keep working
 EARLIER_NAMES = ('token_footprint', 'show_footprint', 'show_footprints', 'GlobalTokenMixer', 'AxialMixer',
@@ -41,26 +57,26 @@ def imported_modules(code, cwd=None, env=None):
 
 
 def package_imports(path):
-    "The package's own modules that the module at `path` imports (relative or absolute imports, anywhere in it)."
+    "The package's own modules (dotted, e.g. 'models.checkpoint') that the module at `path` imports, anywhere in it."
+    here = dotted(path).split('.')[:-1]                       # the package the module is in, e.g. ['models']
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding='utf-8'))):
         if isinstance(node, ast.ImportFrom):
-            mod = node.module or ''
-            if node.level: found |= {mod.split('.')[0]} if mod else {a.name for a in node.names}
-            elif mod.startswith('strip_mlp_nb'):
-                rest = mod.split('.')[1:]
-                found |= {rest[0]} if rest else {a.name for a in node.names}
+            if node.level: base = here[:len(here) - (node.level - 1)] + (node.module.split('.') if node.module else [])
+            elif (node.module or '').startswith('strip_mlp_nb'): base = node.module.split('.')[1:]
+            else: continue
+            found |= {'.'.join(base)} if base else {a.name for a in node.names}
         elif isinstance(node, ast.Import):
-            found |= {a.name.split('.')[1] for a in node.names if a.name.startswith('strip_mlp_nb.')}
+            found |= {a.name.partition('.')[2] for a in node.names if a.name.startswith('strip_mlp_nb.')}
     return found
 
 
 def test_runtime_imports_no_dev_tools():
-    mods = imported_modules('import strip_mlp_nb, strip_mlp_nb.model, strip_mlp_nb.checkpoint')
+    mods = imported_modules('import strip_mlp_nb, strip_mlp_nb.models.strip_mlp, strip_mlp_nb.models.checkpoint')
     assert not mods & {'nbdev', 'fastcore', 'execnb', 'ghapi', 'yacs', 'timm', 'torchvision'}, mods
 
 
-@pytest.mark.parametrize('code', ['import strip_mlp_nb', 'import strip_mlp_nb.model',
+@pytest.mark.parametrize('code', ['import strip_mlp_nb', 'import strip_mlp_nb.models.strip_mlp',
                                   'import strip_mlp_nb as s; s.create_model; s.load_checkpoint; s.StripMLPNet'])
 def test_core_imports_are_light(code):
     heavy = imported_modules(code) & HEAVY
@@ -73,24 +89,65 @@ def test_heavy_names_load_on_first_use():
 
 
 def test_no_module_imports_the_cli():
-    offenders = {p.name for p in MODULES if p.stem != 'cli' and 'cli' in package_imports(p)}
+    offenders = {dotted(p) for p in MODULES if dotted(p) != 'cli' and 'cli' in package_imports(p)}
     assert not offenders, f'these modules import strip_mlp_nb.cli: {sorted(offenders)}'
 
 
-def test_core_imports_only_core():
-    for name in CORE:
-        outside = package_imports(PKG/f'{name}.py') - set(CORE)
-        assert not outside, f'core module {name} imports {sorted(outside)}'
+def test_every_module_has_an_area():
+    unknown = {dotted(p) for p in MODULES if not any(area(dotted(p)) in names for names in LAYERS)}
+    assert not unknown, f'modules outside the areas of LAYERS: {sorted(unknown)}'
+
+
+def test_model_imports_only_model():
+    "layers/ and models/ import nothing from the other areas: the model is usable with torch alone."
+    for p in MODULES:
+        if area(dotted(p)) in MODEL_AREAS - {'utils'}:
+            outside = {m for m in package_imports(p) if area(m) not in MODEL_AREAS}
+            assert not outside, f'{dotted(p)} imports {sorted(outside)}'
+
+
+def test_imports_follow_the_layers():
+    "A module imports from its own area or an area before it in LAYERS, never from one after it or beside it."
+    bad = [f'{dotted(p)} imports {m}' for p in MODULES for m in package_imports(p)
+           if area(m) != area(dotted(p)) and level(m) >= level(dotted(p)) and area(m) != 'utils']
+    assert not bad, bad
+
+
+def test_layer_rule_catches_a_wrong_import(tmp_path):
+    "The rule above fails on a model module that imports the training area (so it can fail)."
+    fake = PKG/'layers'/'_probe_for_test.py'
+    try:
+        fake.write_text('from ..training.loop import train\n')
+        assert package_imports(fake) == {'training.loop'}
+        assert level('training.loop') >= level('layers._probe_for_test')
+    finally: fake.unlink()
+
+
+def test_earlier_module_paths_still_import():
+    "The flat paths of before the subpackages import as the modules they moved to, also under python -m."
+    code = """import strip_mlp_nb.model as old, strip_mlp_nb.models.strip_mlp as new
+assert old is new and new.__spec__.name == 'strip_mlp_nb.models.strip_mlp', new.__spec__
+from strip_mlp_nb.checkpoint import load_checkpoint
+from strip_mlp_nb.training import train, TrainConfig, evaluate
+from strip_mlp_nb.experiments import run_ablations
+from strip_mlp_nb.recipes import load_train_config
+print('ok')"""
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=ROOT.parent)
+    assert r.stdout.strip() == 'ok', r.stderr[-2000:]
+    r = subprocess.run([sys.executable, '-m', 'strip_mlp_nb.real_data', '--help'], capture_output=True, text=True)
+    assert r.returncode == 0 and 'usage:' in r.stdout, r.stderr[-2000:]
+    r = subprocess.run([sys.executable, '-c', 'from strip_mlp_nb.training import no_such_name'], capture_output=True, text=True)
+    assert r.returncode and 'no_such_name' in r.stderr
 
 
 def test_module_sizes():
-    big = {p.name: n for p in MODULES if (n := len(p.read_text(encoding='utf-8').splitlines())) > 450}
+    big = {dotted(p): n for p in MODULES if (n := len(p.read_text(encoding='utf-8').splitlines())) > 450}
     assert not big, f'modules over 450 lines: {big}'
 
 
 def test_imports_flow_one_way():
     "No import cycles between the package's modules."
-    graph = {p.stem: package_imports(p) & {q.stem for q in MODULES} for p in MODULES}
+    graph = {dotted(p): package_imports(p) & {dotted(q) for q in MODULES} for p in MODULES}
     done, active = set(), []
     def visit(m):
         if m in active: raise AssertionError(f"import cycle: {' -> '.join(active[active.index(m):] + [m])}")
@@ -107,7 +164,7 @@ def test_no_module_imports_private_names():
     for p in MODULES:
         for node in ast.walk(ast.parse(p.read_text(encoding='utf-8'))):
             own = isinstance(node, ast.ImportFrom) and (node.level or (node.module or '').startswith('strip_mlp_nb'))
-            if own: found += [f'{p.name}: {node.module}.{a.name}' for a in node.names if a.name.startswith('_')]
+            if own: found += [f'{dotted(p)}: {node.module}.{a.name}' for a in node.names if a.name.startswith('_')]
     assert not found, found
 
 
@@ -139,9 +196,11 @@ def wheel(tmp_path_factory):
     return wheels[0]
 
 
+@pytest.mark.xdist_group('wheel')   # one worker builds the wheel once: two builds in one tree collide
 def test_wheel_contents(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for p in MODULES + [PKG/'__init__.py']: assert f'strip_mlp_nb/{p.name}' in names, p.name
+    for p in MODULES + list(PKG.rglob('__init__.py')):
+        assert str(p.relative_to(ROOT)) in names, p
     assets = {str(p.relative_to(ROOT)) for p in (PKG/'assets').rglob('*') if p.is_file()}
     assert assets and assets <= names, sorted(assets - names)
     for needed in ('strip_mlp_nb/assets/shipped_model.pt', 'strip_mlp_nb/assets/configs/cpu/embedded.yaml',
@@ -164,11 +223,12 @@ acc = smlp.evaluate(model, test)['acc']
 first = torch.stack([test[i][0] for i in range(64)])
 with torch.no_grad(): manual = (model(first).argmax(1) == torch.tensor([test[i][1] for i in range(64)])).float().mean().item()
 print(json.dumps(dict(acc=acc, manual=manual, ablations=len(smlp.shipped_ablations()),
-                      erf=sorted(__import__('strip_mlp_nb.erf', fromlist=['x']).load_erf_comparison())[:1],
-                      configs=__import__('strip_mlp_nb.recipes', fromlist=['x']).list_configs())))
+                      erf=sorted(__import__('strip_mlp_nb.explain.erf', fromlist=['x']).load_erf_comparison())[:1],
+                      configs=__import__('strip_mlp_nb.training.recipes', fromlist=['x']).list_configs())))
 '''
 
 
+@pytest.mark.xdist_group('wheel')
 def test_installed_wheel_works_elsewhere(wheel, tmp_path):
     "Installed outside the checkout and used from another folder: the shipped model, stored results and recipes."
     site, work = tmp_path/'site', tmp_path/'elsewhere'

@@ -45,7 +45,7 @@ def test_official_drop_path_stand_in(tmp_path):
     "Without timm the official code gets a DropPath that runs timm's operations: one pass over x, its values ours."
     (tmp_path / 'strip_mlp.py').write_text('from timm.models.layers import DropPath\n')
     from benchmark import load_official
-    from strip_mlp_nb.blocks import DropPath as OurDropPath
+    from strip_mlp_nb.layers.blocks import DropPath as OurDropPath
     official = load_official(tmp_path / 'strip_mlp.py').DropPath(0.3).train()
     x = torch.randn(64, 3, 4, 4, requires_grad=True)
     torch.manual_seed(0); y = official(x)

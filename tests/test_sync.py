@@ -68,7 +68,20 @@ def _runs_alone(src):
 def test_no_cell_mixes_imports_with_code():
     "nbdev re-runs every cell that imports on its own (docs, README): such cells must hold imports only."
     bad = [f"{p.name} cell {i}: {''.join(c['source']).splitlines()[0][:60]}"
-           for p in sorted((ROOT/'nbs').glob('*.ipynb'))
+           for p in sorted((ROOT/'nbs').rglob('*.ipynb')) if '.ipynb_checkpoints' not in p.parts
            for i, c in enumerate(json.loads(p.read_text(encoding='utf-8'))['cells'])
            if c['cell_type'] == 'code' and _runs_alone(''.join(c['source']))]
     assert not bad, 'cells that mix imports with other code:\n' + '\n'.join(bad)
+
+
+def test_sidebar_lists_every_notebook_once():
+    "nbs/sidebar.yml (the docs' pages, the learning path's order) names every notebook once, and only notebooks."
+    sys.path.insert(0, str(ROOT/'scripts'))
+    from nbtools import sidebar
+    listed = [p.resolve() for _, p in sidebar()]
+    found = sorted(p.resolve() for p in (ROOT/'nbs').rglob('*.ipynb')
+                   if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_'))
+    assert len(listed) == len(set(listed)), 'a notebook is listed twice in nbs/sidebar.yml'
+    assert sorted(listed) == found, f'not listed: {sorted(set(found) - set(listed))}; missing files: {sorted(set(listed) - set(found))}'
+    path = [p.name for s, p in sidebar() if s == 'The learning path']
+    assert path == sorted(path) and path[0].startswith('00_'), path      # the path reads in the order of its numbers

@@ -1,0 +1,1 @@
+"""Datasets and transforms: the embedded dataset, Fashion-MNIST, CIFAR, Caltech-101, image folders."""

@@ -1,0 +1,1 @@
+"""The network (`models.strip_mlp`), its checkpoints and the official weights, timm's model API and registry."""

@@ -1,0 +1,1 @@
+"""Interactive explorers (ipywidgets) of strip mixing, footprints and effective receptive fields."""
