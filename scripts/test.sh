@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup_env.sh
-cores=$(nproc); workers=$(( cores > 4 ? 4 : cores ))
+# GNU nproc counts OMP_NUM_THREADS as the CPUs available: ask it without, or OMP_NUM_THREADS=1 gives one worker
+cores=$(env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc); workers=$(( cores > 4 ? 4 : cores ))
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-$(( cores / workers ))}   # 2 workers x 2 threads on 2 cores: ~2x slower
 rc=0
 # --disable-warnings: the notebooks' own warnings are counted, not listed (Jupyter shows them); --dist loadgroup:

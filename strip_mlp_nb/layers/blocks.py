@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from .cgsmm import CascadeGroupStripMixing
 from .fast_paths import PointwiseConv2d, ChannelLinear, grn
 from .lsmm import LocalStripMixing
-from .strip_layer import SameConv2d
+from .fast_paths import SameConv2d
 from .token_mixers import GlobalTokenMixer, AxialMixer, ConvTokenMixer
 
 # %% auto #0

@@ -7,8 +7,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .fast_paths import PointwiseConv2d
-from .strip_layer import StripMLPLayer, RelativePositionTable
+from .fast_paths import PointwiseConv2d, FastStripMLPLayer
+from .strip_layer import RelativePositionTable
 from ..utils import check_map
 
 # %% auto #0
@@ -38,8 +38,8 @@ class CascadeGroupStripMixing(nn.Module):
         self.channels, self.size, self.groups, self.cascade = channels, (H, W), groups, cascade
         self.relate_pos_h = RelativePositionTable(channels, H)     # P_h, added before the row step
         self.relate_pos_w = RelativePositionTable(channels, W)     # P_w, added before the column step
-        self.proj_h = StripMLPLayer(groups, W, 'row', taps)        # mixes the W tokens of 3 adjacent rows
-        self.proj_w = StripMLPLayer(groups, H, 'column', taps)     # mixes the H tokens of 3 adjacent columns
+        self.proj_h = FastStripMLPLayer(groups, W, 'row', taps)       # mixes the W tokens of 3 adjacent rows
+        self.proj_w = FastStripMLPLayer(groups, H, 'column', taps)    # mixes the H tokens of 3 adjacent columns
         self.fuse_h = PointwiseConv2d(2 * channels, channels, bias=False)   # 1x1 conv
         self.BN = nn.BatchNorm2d(channels)
         self.fuse_w = PointwiseConv2d(2 * channels, channels, bias=False)

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .fast_paths import PointwiseConv2d
-from .strip_layer import SameConv2d
+from .fast_paths import SameConv2d
 from ..utils import check_map
 
 # %% auto #0

@@ -8,49 +8,18 @@ import math
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .fast_paths import fast_depthwise, copy_in_layout
+from einops import rearrange
 from ..utils import shape_str
 
 # %% auto #0
-__all__ = ['TO_STRIPS', 'FROM_STRIPS', 'conv_same', 'SameConv2d', 'StripMLPLayer', 'RelativePositionTable']
-
-# %% ../../nbs/layers/02_strip_layer.ipynb #3f9dc332
-def conv_same(
-    x:torch.Tensor,                   # (N, C_in, H, W)
-    weight:torch.Tensor,              # (C_out, C_in / groups, kh, kw), kh and kw odd
-    bias:torch.Tensor|None=None,      # (C_out,) or None
-    groups:int=1,
-)->torch.Tensor:                      # (N, C_out, H, W)
-    "Stride-1 zero-padded convolution keeping (H, W), skipping kernel taps that could only read padding."
-    kh, kw, H, W = weight.shape[-2], weight.shape[-1], x.shape[-2], x.shape[-1]
-    rh, rw = min(kh // 2, H - 1), min(kw // 2, W - 1)                 # how far a tap can reach and stay on the map
-    if rh != kh // 2 or rw != kw // 2:                                 # a small map: keep the taps that reach it
-        weight = weight[:, :, kh // 2 - rh:kh // 2 + rh + 1, kw // 2 - rw:kw // 2 + rw + 1].contiguous()
-    if not torch.jit.is_scripting():                                   # eager training on CPU, a wide depthwise kernel:
-        fast = fast_depthwise(x, weight, bias, groups, (rh, rw))       # its weight gradient from narrow ones (`37_fast_paths`)
-        if fast is not None: return fast
-    return F.conv2d(x, weight, bias, padding=(rh, rw), groups=groups)
-
-class SameConv2d(nn.Conv2d):
-    "`nn.Conv2d` (stride 1, 'same' zero padding) that skips the taps `conv_same` skips; same weights and hooks."
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        same = tuple(k // 2 for k in self.kernel_size)
-        if (self.stride, self.dilation, self.padding, self.padding_mode) != ((1, 1), (1, 1), same, 'zeros') \
-                or any(k % 2 == 0 for k in self.kernel_size):
-            raise ValueError(f"SameConv2d needs an odd kernel, stride 1, no dilation and zero padding {same}; "
-                             f"got kernel {self.kernel_size}, stride {self.stride}, dilation {self.dilation}, "
-                             f"padding {self.padding} ({self.padding_mode!r})")
-
-    def _conv_forward(self, x:torch.Tensor, weight:torch.Tensor, bias:torch.Tensor|None)->torch.Tensor:
-        return conv_same(x, weight, bias, self.groups)
+__all__ = ['TO_STRIPS', 'FROM_STRIPS', 'check_strips', 'StripMLPLayer', 'RelativePositionTable']
 
 # %% ../../nbs/layers/02_strip_layer.ipynb #711bcf82
 TO_STRIPS = {'row': 'n (p g) h w -> n (g w) p h',       # a row's W tokens become channels; taps slide over rows
               'column': 'n (p g) h w -> n (g h) p w'}    # a column's H tokens become channels; taps slide over columns
 FROM_STRIPS = {'row': 'n (g w) p h -> n (p g) h w', 'column': 'n (g h) p w -> n (p g) h w'}
 
-def _check_strips(x:torch.Tensor, groups:int, length:int, axis:str)->torch.Tensor:
+def check_strips(x:torch.Tensor, groups:int, length:int, axis:str)->torch.Tensor:
     "`x` if a strip layer can read it (C divisible by `groups`, `length` tokens per strip), else a ValueError."
     if x.dim() != 4 or x.shape[1] % groups or x.shape[3 if axis == 'row' else 2] != length:
         raise ValueError(f"{axis} StripMLPLayer(groups={groups}, length={length}) needs (N, C, H, W) with C divisible "
@@ -80,29 +49,13 @@ class StripMLPLayer(nn.Module):
         bound = 1 / math.sqrt(self.length * self.taps)
         nn.init.uniform_(self.bias, -bound, bound)
 
-    def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W), in channels-last memory
-        x = _check_strips(x, self.groups, self.length, self.axis)
-        N, C, H, W, G = x.shape[0], x.shape[1], x.shape[2], x.shape[3], self.groups
-        P = C // G
-        groups = [N, P, G, H, W]                                           # x as (N, P, G, H, W): channel c = p G + g
-        if self.axis == 'row':                                             # TO_STRIPS['row'], in two steps:
-            strips = copy_in_layout(x, groups, [0, 1, 3, 2, 4], [N, P, H, G * W])   # (N, P, H, G*W): one copy, tokens last
-            strips = strips.permute(0, 3, 1, 2)                            # (N, G*W, P, H): tokens as channels (channels last)
-            mixed = conv_same(strips, self.weight, self.bias, G)           # (N, G*W, P, H): taps slide over the rows
-            mixed = mixed.permute(0, 2, 3, 1).reshape(N, P, H, G, W)       # (N, P, H, G, W)
-            tokens = mixed.permute(0, 2, 4, 1, 3).reshape(N, H, W, C)      # (N, H, W, C): one copy back, c = p G + g
-            return tokens.permute(0, 3, 1, 2)                              # (N, C, H, W)
-        strips = copy_in_layout(x, groups, [0, 1, 4, 2, 3], [N, P, W, G * H])      # (N, P, W, G*H): a column's tokens last
-        strips = strips.permute(0, 3, 1, 2)                                # (N, G*H, P, W)
-        mixed = conv_same(strips, self.weight, self.bias, G)               # (N, G*H, P, W): taps slide over the columns
-        mixed = mixed.permute(0, 2, 3, 1).reshape(N, P, W, G, H)           # (N, P, W, G, H)
-        tokens = mixed.permute(0, 4, 2, 1, 3).reshape(N, H, W, C)          # (N, H, W, C)
-        return tokens.permute(0, 3, 1, 2)                                  # (N, C, H, W)
+    def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
+        x, G = check_strips(x, self.groups, self.length, self.axis), self.groups
+        strips = rearrange(x, TO_STRIPS[self.axis], g=G)       # (N, G*L, P, S): a strip's L tokens as channels, S strips
+        mixed = F.conv2d(strips, self.weight, self.bias, padding=(0, self.taps // 2), groups=G)   # (N, G*L, P, S)
+        return rearrange(mixed, FROM_STRIPS[self.axis], g=G)   # (N, C, H, W)
 
     def extra_repr(self): return f"groups={self.groups}, length={self.length}, axis={self.axis!r}, taps={self.taps}"
-
-# %% ../../nbs/layers/02_strip_layer.ipynb #df7cbe0b
-for _leaf in ('conv_same', '_check_strips', 'copy_in_layout'): torch.fx.wrap(_leaf)
 
 # %% ../../nbs/layers/02_strip_layer.ipynb #9c1e91a3
 class RelativePositionTable(nn.Module):

@@ -16,23 +16,16 @@ from torch.utils.flop_counter import FlopCounterMode
 from ..utils import int_pair, eval_mode
 from ..layers.blocks import StripMLPBlock
 from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, check_sizes, config_sizes, CheckpointError, OfficialConfig
-from .model_api import IMAGENET_MEAN, IMAGENET_STD
+from .config import check_config, drop_path_rates
+from .model_api import default_cfg
 from .model_api import TimmModelAPI, Stage, FeatureMaps, check_images, check_range, in_layout_of
 
 # %% auto #0
-__all__ = ['OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'VARIANTS', 'StripMLPConfig', 'default_cfg', 'StripMLPNet',
-           'compare_with_fixture', 'from_official_config', 'Variant', 'list_models', 'create_model',
-           'model_from_checkpoint', 'count_params', 'count_macs']
+__all__ = ['OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'VARIANTS', 'StripMLPConfig', 'StripMLPNet', 'compare_with_fixture',
+           'from_official_config', 'Variant', 'list_models', 'create_model', 'model_from_checkpoint', 'count_params',
+           'count_macs']
 
 # %% ../../nbs/models/06_model.ipynb #e3a5f113
-def _int(name:str, v, minimum:int=1)->int:
-    "`v` as an int >= `minimum`, or a TypeError/ValueError naming the config field."
-    if not isinstance(v, Integral) or isinstance(v, bool):
-        raise TypeError(f"StripMLPConfig.{name} must be an int, got {v!r} ({type(v).__name__})")
-    if v < minimum: raise ValueError(f"StripMLPConfig.{name} must be an int >= {minimum}, got {v}")
-    return int(v)
-
-# %% ../../nbs/models/06_model.ipynb #83c6c481
 @dataclass(frozen=True)
 class StripMLPConfig:
     "Hyper-parameters of a Strip-MLP network; the defaults build the paper's light-tiny model (T*) for ImageNet."
@@ -56,7 +49,7 @@ class StripMLPConfig:
     input_std: tuple|None = None     # None (official): the input is normalised already, by the data pipeline
 
     def __post_init__(self):
-        for name, value in _checked(self).items(): object.__setattr__(self, name, value)  # frozen: store the normal form
+        for name, value in check_config(self).items(): object.__setattr__(self, name, value)  # frozen: store the normal form
 
     @property
     def image_size(self)->tuple[int, int]:
@@ -78,83 +71,7 @@ class StripMLPConfig:
     @property
     def drop_path_rates(self)->tuple:
         "DropPath rate of every block, one tuple per stage."
-        return _drop_path_rates(self.depths, self.drop_path_rate, self.drop_path_schedule)
-
-# %% ../../nbs/models/06_model.ipynb #16c06c70
-def _checked(cfg:StripMLPConfig)->dict:
-    "Every field of `cfg` validated and normalised (tuples for sequences); raises naming the field and what it expects."
-    H, W = (_int('img_size', n) for n in int_pair(cfg.img_size, 'StripMLPConfig.img_size'))
-    p, E, mixer = _int('patch_size', cfg.patch_size), _int('embed_dim', cfg.embed_dim), _mixer(cfg.token_mixer)
-    if E % 8 and mixer == 'strip': raise ValueError(f"StripMLPConfig.embed_dim must be a multiple of 8 (each stage halves "
-        f"its channels into 2 branches, and a branch into groups of 4), got {E}; the reference token mixers take any")
-    if not isinstance(cfg.depths, (tuple, list)) or len(cfg.depths) != 4:
-        raise ValueError(f"StripMLPConfig.depths must be 4 ints (blocks per stage), got {cfg.depths!r}")
-    if H // p < 8 or W // p < 8:
-        raise ValueError(f"StripMLPConfig.img_size={cfg.img_size!r} is too small for patch_size={p}: stage 4 works "
-                         f"at img_size // patch_size // 8 tokens, so each side must be at least {8 * p}")
-    if H % p or W % p:
-        raise ValueError(f"StripMLPConfig.img_size={cfg.img_size!r} must be a multiple of patch_size={p}: the patch "
-                         f"embedding would silently ignore the last {H % p or W % p} row(s) or column(s) of pixels")
-    rate, drop = _rate('drop_path_rate', cfg.drop_path_rate), _rate('drop_rate', cfg.drop_rate)
-    if cfg.global_pool not in ('avg', 'max', ''):
-        raise ValueError(f"StripMLPConfig.global_pool must be 'avg', 'max' or '' (no pooling), got {cfg.global_pool!r}")
-    if cfg.drop_path_schedule not in ('constant', 'linear'):
-        raise ValueError(f"StripMLPConfig.drop_path_schedule must be 'constant' or 'linear', "
-                         f"got {cfg.drop_path_schedule!r}")
-    taps = _int('strip_taps', cfg.strip_taps)
-    if taps % 2 == 0: raise ValueError(f"StripMLPConfig.strip_taps must be odd (centred on the strip), got {taps}")
-    groups = None if cfg.strip_groups is None else _int('strip_groups', cfg.strip_groups)
-    if groups is not None and (E // 2) % groups:
-        raise ValueError(f"StripMLPConfig.strip_groups must divide embed_dim // 2 = {E // 2} (the strip branch "
-                         f"of stage 1), got {groups}")
-    return dict(img_size=cfg.img_size if isinstance(cfg.img_size, Integral) else (H, W), patch_size=p,
-                in_chans=_int('in_chans', cfg.in_chans), num_classes=_int('num_classes', cfg.num_classes, 0),
-                embed_dim=E, depths=tuple(_int('depths', d) for d in cfg.depths),
-                alpha=_int('alpha', cfg.alpha), drop_path_rate=rate, drop_rate=drop, strip_taps=taps, strip_groups=groups,
-                token_mixer=mixer, local_branch=_bool('local_branch', cfg.local_branch),
-                strip_cascade=_bool('strip_cascade', cfg.strip_cascade), **_input_norm(cfg))
-
-def _rate(name:str, v)->float:
-    "`v` as a float in [0, 1), or a ValueError naming the field."
-    if not isinstance(v, Real) or isinstance(v, bool) or not 0 <= v < 1:
-        raise ValueError(f"StripMLPConfig.{name} must be a float in [0, 1), got {v!r}")
-    return float(v)
-
-def _bool(name:str, v)->bool:
-    "`v` if it is True or False; a string such as 'no' would read as True, so anything else is refused."
-    if not isinstance(v, bool): raise ValueError(f"StripMLPConfig.{name} must be True or False, got {v!r}")
-    return v
-
-# %% ../../nbs/models/06_model.ipynb #b1de0de7
-def _input_norm(cfg:StripMLPConfig)->dict:
-    "input_mean and input_std as tuples of in_chans floats (std > 0), or both None."
-    mean, std = cfg.input_mean, cfg.input_std
-    if mean is None and std is None: return dict(input_mean=None, input_std=None)
-    C = _int('in_chans', cfg.in_chans)
-    def floats(name, v):
-        try: v = tuple(float(x) for x in v)
-        except (TypeError, ValueError): v = None
-        if v is None or len(v) != C or not all(math.isfinite(x) for x in v):
-            raise ValueError(f"StripMLPConfig.{name} must be {C} finite floats (one per input channel), got {getattr(cfg, name)!r}")
-        return v
-    if mean is None or std is None:
-        raise ValueError("StripMLPConfig.input_mean and input_std go together: give both, or neither")
-    mean, std = floats('input_mean', mean), floats('input_std', std)
-    if min(std) <= 0: raise ValueError(f"StripMLPConfig.input_std must be > 0, got {std}")
-    return dict(input_mean=mean, input_std=std)
-
-def _mixer(kind:str)->str:
-    "The token mixer's name, if it is one: 'strip', 'global', 'global_linear', 'axial' or 'conv'."
-    if kind not in ('strip', 'global', 'global_linear', 'axial', 'conv'):
-        raise ValueError(f"StripMLPConfig.token_mixer must be 'strip', 'global', 'global_linear', 'axial' or 'conv', got {kind!r}")
-    return kind
-
-def _drop_path_rates(depths:tuple, rate:float, schedule:str)->tuple:
-    "DropPath rate of every block, one tuple per stage: `rate` everywhere, or 0 rising linearly to `rate`."
-    n = sum(depths)
-    rates = [rate] * n if schedule == 'constant' else [rate * i / max(n - 1, 1) for i in range(n)]
-    starts = [sum(depths[:k]) for k in range(4)]
-    return tuple(tuple(rates[s:s + d]) for s, d in zip(starts, depths))
+        return drop_path_rates(self.depths, self.drop_path_rate, self.drop_path_schedule)
 
 # %% ../../nbs/models/06_model.ipynb #268e8dea
 def _down(c_in:int, c_out:int, groups:int=1)->nn.Conv2d:
@@ -184,20 +101,6 @@ def _add_input_norm(model:nn.Module, cfg:StripMLPConfig):
     if cfg.input_mean is not None:                          # not in the state dict: official checkpoints load as ever
         model.register_buffer('input_mean', torch.tensor(cfg.input_mean).view(1, -1, 1, 1), persistent=False)
         model.register_buffer('input_std', torch.tensor(cfg.input_std).view(1, -1, 1, 1), persistent=False)
-
-# %% ../../nbs/models/06_model.ipynb #be704fb7
-def default_cfg(
-    config:StripMLPConfig,      # the model's config
-    name:str|None=None,         # the variant's name, if it is a named variant
-)->dict:                        # timm's `pretrained_cfg` keys only (the paper's top-1 is in `VARIANTS`)
-    "The model's input and head description, as timm's `pretrained_cfg`."
-    H, W = config.image_size
-    C, own = config.in_chans, config.input_mean is not None             # a model that normalises takes [0, 1] images
-    mean, std = ((0.,) * C, (1.,) * C) if own else (IMAGENET_MEAN, IMAGENET_STD)
-    return dict(architecture=name, input_size=(C, H, W), fixed_input_size=True, pool_size=config.stage_sizes[-1],
-                mean=mean, std=std, interpolation='bicubic', crop_pct=0.875, first_conv='patch_embed',
-                classifier='head', num_classes=config.num_classes, paper_ids='arXiv:2307.11458',
-                origin_url='https://github.com/Med-Process/Strip_MLP')
 
 # %% ../../nbs/models/06_model.ipynb #70fd8a15
 def _build_layers(net:nn.Module, cfg:StripMLPConfig):

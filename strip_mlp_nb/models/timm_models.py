@@ -6,7 +6,8 @@
 from __future__ import annotations
 try: from timm.models import build_model_with_cfg, generate_default_cfgs, register_model
 except ImportError as e: raise ImportError('strip_mlp_nb.models.timm_models needs timm: pip install "strip_mlp_nb[timm]"') from e
-from .strip_mlp import StripMLPNet, StripMLPConfig, VARIANTS, default_cfg
+from .strip_mlp import StripMLPNet, StripMLPConfig, VARIANTS
+from .model_api import default_cfg
 
 # %% auto #0
 __all__ = ['default_cfgs', 'strip_mlp_tiny_light', 'strip_mlp_tiny', 'strip_mlp_small', 'strip_mlp_base']
