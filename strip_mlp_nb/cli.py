@@ -16,6 +16,7 @@ from .explain.summary import model_summary, format_summary
 from .data.embedded import EMBEDDED_CLASSES
 from .data.datasets import DATA_KEYS, build_datasets
 from .training.loop import TrainConfig, evaluate, dist_info
+from .training.runtime import resolve_device
 from .training.recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, yaml_problem
 from .training.recipes import build_model, run_training
 from .experiments.report import demo, free_cores
@@ -102,12 +103,8 @@ _EXAMPLES = {
   strip-mlp demo --epochs 2 --out /tmp/demo""",
 }
 
-def build_parser()->argparse.ArgumentParser:
-    "The `strip-mlp` argument parser: sub-commands train, evaluate, summary, configs and demo."
-    p = argparse.ArgumentParser(prog='strip-mlp', description="Train, evaluate and inspect Strip-MLP models (strip_mlp_nb).")
-    sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    kw = dict(formatter_class=argparse.RawDescriptionHelpFormatter)
-
+def _train_arguments(sub, kw:dict):
+    "The `train` sub-command and its flags."
     t = sub.add_parser('train', help='train a model from a recipe and/or flags', epilog=_EXAMPLES['train'],
                        description="Train a Strip-MLP. Starts from --config (a packaged recipe such as cpu/embedded, "
                        "see `strip-mlp configs`, or a YAML file with sections model, data, train), then applies the flags. Under torchrun it runs one process per GPU (DDP).", **kw)
@@ -125,6 +122,9 @@ def build_parser()->argparse.ArgumentParser:
     t.add_argument('--sync-bn', action='store_true', help='SyncBatchNorm under DDP on CUDA (train.sync_bn)')
     t.add_argument('--set', action='append', metavar='SECTION.KEY=VALUE', help='any config key; repeatable')
 
+# %% ../nbs/21_cli.ipynb #b3997b1a
+def _evaluate_arguments(sub, kw:dict):
+    "The `evaluate` sub-command and its flags."
     e = sub.add_parser('evaluate', help='evaluate a checkpoint on a dataset', epilog=_EXAMPLES['evaluate'],
                        description="Loss, top-1 and top-5 accuracy of a checkpoint (ours or official) on a dataset.", **kw)
     e.add_argument('checkpoint', help='a .pt/.pth file: written by train, an official checkpoint, or a state dict')
@@ -142,6 +142,9 @@ def build_parser()->argparse.ArgumentParser:
     e.add_argument('--confusion', action='store_true', help='also print the confusion matrix')
     e.add_argument('--no-progress', action='store_true')
 
+# %% ../nbs/21_cli.ipynb #23abf10a
+def _other_arguments(sub, kw:dict):
+    "The `summary`, `configs` and `demo` sub-commands and their flags."
     s = sub.add_parser('summary', help='parameters and MACs of models', epilog=_EXAMPLES['summary'],
                        description="Parameters and multiply-accumulates (the paper's FLOPs) of named variants or of a "
                        "config's model, measured on the meta device (instant, no memory).", **kw)
@@ -169,6 +172,15 @@ def build_parser()->argparse.ArgumentParser:
     d.add_argument('--threads', type=_positive, metavar='N', help='CPU threads (default: the cores free when it starts)')
     d.add_argument('--no-progress', action='store_true')
     d.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
+
+# %% ../nbs/21_cli.ipynb #569f7d28
+def build_parser()->argparse.ArgumentParser:
+    "The `strip-mlp` argument parser: sub-commands train, evaluate, summary, configs and demo."
+    p = argparse.ArgumentParser(prog='strip-mlp', description="Train, evaluate and inspect Strip-MLP models (strip_mlp_nb).")
+    p.add_argument('--debug', action='store_true', help='on an error, show the traceback instead of one line')
+    sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
+    kw = dict(formatter_class=argparse.RawDescriptionHelpFormatter)
+    for add in (_train_arguments, _evaluate_arguments, _other_arguments): add(sub, kw)
     return p
 
 # %% ../nbs/21_cli.ipynb #fe4bd797
@@ -202,7 +214,7 @@ def cmd_evaluate(args)->int:
         if getattr(args, key) is not None: data_kw[key] = getattr(args, key)
     if 'dataset' not in data_kw: raise ValueError("this checkpoint does not say its dataset: pass --dataset (and --root)")
     data, = build_datasets(data_kw, model.config.img_size, splits=(args.split,))
-    device = torch.device(args.device) if args.device else torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    device = resolve_device(args.device)
     r = evaluate(model.to(device), data, batch_size=args.batch_size, confusion=args.confusion, progress=not args.no_progress)
     print(f"{args.checkpoint} on {data_kw['dataset']} ({args.split} split, {r['n']} images): loss {r['loss']:.4f}, "
           f"top-1 {r['acc']:.2%}, top-5 {r['acc5']:.2%}")
@@ -262,6 +274,7 @@ def main(
     try: return _COMMANDS[args.command](args)
     except (ValueError, OSError, ImportError, FloatingPointError) as e:   # CheckpointError is a ValueError; OSError: a
         # missing, unreadable or unwritable path, a full disk; ImportError: an optional package; FloatingPointError: a NaN loss
+        if args.debug: raise
         print(f"strip-mlp {args.command}: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:                                            # Ctrl-C: one line, not a traceback
@@ -270,6 +283,12 @@ def main(
                 if args.command == 'train' and out and os.path.exists(os.path.join(out, 'last.pt')) else '')
         print(f"strip-mlp {args.command}: interrupted{kept}", file=sys.stderr)
         return 130
+    except Exception as e:                                               # anything else: one line too, and how to see more
+        if args.debug: raise
+        first = str(e).strip().splitlines()[0] if str(e).strip() else ''
+        print(f"strip-mlp {args.command}: error: {type(e).__name__}{': ' + first if first else ''} "
+              "(run again with --debug for the traceback)", file=sys.stderr)
+        return 1
 
 if __name__ == '__main__' and getattr(globals().get('__spec__'), 'name', None) == 'strip_mlp_nb.cli':
     sys.exit(main())            # python -m strip_mlp_nb.cli ... (and torchrun -m strip_mlp_nb.cli ...)

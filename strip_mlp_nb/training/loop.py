@@ -263,17 +263,31 @@ def _alive(pid:int)->bool:
     except PermissionError: return True
     return True
 
+def _process_start(pid:int)->str:
+    "When process `pid` started (clock ticks after boot, /proc/PID/stat's field 22), or '' where /proc does not say."
+    try: return Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[19]
+    except (OSError, IndexError): return ''
+
+def _lock_holder(text:str)->int|None:
+    "The PID a lock names, if that very process still runs; None if the lock is stale (its writer is gone)."
+    try: pid, start = int(text.split()[0]), (text.split()[1:] or [''])[0]
+    except (ValueError, IndexError): return None
+    if pid == os.getpid(): return None                                  # our PID, not taken by us: an earlier process's
+    if not _alive(pid) or (start and _process_start(pid) not in ('', start)): return None  # gone, or the PID reused
+    return pid
+
 def _take_lock(lock:Path):
-    "Create `lock` holding this PID; one left by a dead process is taken over, one held by a live process refused."
+    "Create `lock` holding this PID and start time; one left by a gone process is taken over, one of a live process refused."
     for _ in range(3):
         try:
-            with os.fdopen(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644), 'w') as f: f.write(str(os.getpid()))
+            with os.fdopen(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644), 'w') as f:
+                f.write(f"{os.getpid()} {_process_start(os.getpid())}".strip())
             return
         except FileExistsError:
-            try: pid = int(lock.read_text().strip() or 0)
-            except (OSError, ValueError): pid = 0
-            if pid and _alive(pid): raise FileExistsError(f"{lock.parent} is in use by another run (process {pid}): "
-                                                          "wait for it to finish, or choose another folder") from None
+            try: holder = _lock_holder(lock.read_text())
+            except OSError: holder = None
+            if holder: raise FileExistsError(f"{lock.parent} is in use by another run (process {holder}): "
+                                             "wait for it to finish, or choose another folder") from None
             lock.unlink(missing_ok=True)                                # left by a run that was killed
     raise FileExistsError(f"could not take the lock {lock}")
 
@@ -296,7 +310,7 @@ def run_folder(
             raise FileExistsError(f"{out} holds another run ({', '.join(old)}): continue it with resume (--resume), "
                                   "replace it with overwrite (--overwrite), or choose another folder")
         for n in old if overwrite and not resume else (): (out / n).unlink()
-        for t in out.glob('.*.tmp'): t.unlink(missing_ok=True)           # from a save that was killed midway
+        for t in [t for n in RUN_FILES for t in out.glob(f'.{n}.*.tmp')]: t.unlink(missing_ok=True)   # a killed save's
         yield out
     finally:
         _HELD.discard(out.resolve()); (out / '.lock').unlink(missing_ok=True)

@@ -51,10 +51,16 @@ def resolve_device(device=None, info:DistInfo|None=None)->torch.device:
     "The configured device; None: this process's GPU if CUDA is available, else the CPU. 'cuda' means this rank's GPU."
     info = info or dist_info()
     if device is None: device = 'cuda' if torch.cuda.is_available() else 'cpu'
-    device = torch.device(device)
+    try: device = torch.device(device)
+    except (RuntimeError, TypeError): raise ValueError(f"device {device!r} is not a device name PyTorch knows: use 'cpu', "
+                                                       "'cuda' or 'cuda:N' (or leave it unset)") from None
     if device.type == 'cuda' and not torch.cuda.is_available():
         raise ValueError(f"device {str(device)!r} was asked for, but PyTorch sees no CUDA device here: use 'cpu', or leave it unset")
     if device.type == 'cuda' and device.index is None: device = torch.device('cuda', info.local_rank)
+    if device.type != 'cpu':                                      # any other kind: can a tensor live there?
+        try: torch.empty(0, device=device)
+        except Exception as e: raise ValueError(f"device {str(device)!r} is not usable here ({type(e).__name__}: "
+                                                f"{str(e).splitlines()[0] if str(e) else ''}): use 'cpu', or leave it unset") from None
     return device
 
 def amp_dtype(
