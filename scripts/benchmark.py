@@ -121,7 +121,7 @@ def load_official(path: Path):
 
 
 def load_before(path: Path):
-    "The `model` module of another copy of strip_mlp_nb (a checkout or its package folder), imported under another name."
+    "The model module of another copy of strip_mlp_nb (a checkout or its package folder), imported under another name."
     pkg = path / 'strip_mlp_nb' if (path / 'strip_mlp_nb' / '__init__.py').is_file() else path
     if not (pkg / '__init__.py').is_file(): raise SystemExit(f'--before: no strip_mlp_nb package under {path}')
     spec = importlib.util.spec_from_file_location('strip_mlp_nb_before', pkg / '__init__.py',
@@ -129,7 +129,8 @@ def load_before(path: Path):
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
-    return importlib.import_module('strip_mlp_nb_before.model')
+    try: return importlib.import_module('strip_mlp_nb_before.models.strip_mlp')   # the layout with subpackages
+    except ModuleNotFoundError: return importlib.import_module('strip_mlp_nb_before.model')   # a copy from before it
 
 
 def first_line(e: BaseException) -> str:

@@ -17,7 +17,7 @@ from ..utils import int_pair, eval_mode
 from ..layers.blocks import StripMLPBlock
 from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, check_sizes, config_sizes, CheckpointError, OfficialConfig
 from .config import check_config, drop_path_rates
-from .model_api import default_cfg
+from .model_api import default_cfg, timm_attributes
 from .model_api import TimmModelAPI, Stage, FeatureMaps, check_images, check_range, in_layout_of
 
 # %% auto #0
@@ -104,12 +104,9 @@ def _add_input_norm(model:nn.Module, cfg:StripMLPConfig):
 
 # %% ../../nbs/models/06_model.ipynb #70fd8a15
 def _build_layers(net:nn.Module, cfg:StripMLPConfig):
-    "The layers of a StripMLPNet, registered in the official order, and the attributes timm reads."
+    "The layers of a StripMLPNet, registered in the official order, after the attributes timm reads."
     E, p = cfg.embed_dim, cfg.patch_size
-    net.num_classes, net.in_chans, net.global_pool = cfg.num_classes, cfg.in_chans, cfg.global_pool
-    net.num_features = net.head_hidden_size = cfg.num_features
-    net.image_size, net.stages_kept = cfg.image_size, 4        # plain copies of the config: TorchScript cannot read it
-    net.train_one = cfg.stage_sizes[-1] == (1, 1)             # a training batch of one cannot pass BatchNorm at 1x1
+    timm_attributes(net, cfg)                                 # num_classes, num_features, default_cfg, feature_info...
     net.patch_embed = nn.Conv2d(cfg.in_chans, E, p, stride=p, bias=False)    # one E-dim token per p x p patch
     net.blocks1, net.blocks2, net.blocks3, net.blocks4 = (_stage(cfg, k) for k in range(4))
     net.merging1, net.merging2, net.merging3 = (_down(E * 2**k, E * 2**(k + 1)) for k in range(3))
@@ -117,11 +114,9 @@ def _build_layers(net:nn.Module, cfg:StripMLPConfig):
     net.conv_s1_14 = _down(4 * E, 8 * E, groups=4 * E)        # that again -> stage-4 input
     net.conv_s2_14 = _down(4 * E, 8 * E, groups=4 * E)        # stage-3 input (before the add) -> stage-4 input
     net.head_drop = nn.Dropout(cfg.drop_rate)
-    net.head = nn.Linear(net.num_features, cfg.num_classes) if cfg.num_classes else nn.Identity()
-    net.norm = nn.BatchNorm2d(net.num_features)
+    net.head = nn.Linear(cfg.num_features, cfg.num_classes) if cfg.num_classes else nn.Identity()
+    net.norm = nn.BatchNorm2d(cfg.num_features)
     _add_input_norm(net, cfg)                                 # buffers outside the state dict, if the config asks
-    net.default_cfg = net.pretrained_cfg = default_cfg(cfg)
-    net.feature_info = [dict(num_chs=c, reduction=p * 2**k, module=f'blocks{k + 1}') for k, c in enumerate(cfg.stage_dims)]
     net.to(memory_format=torch.channels_last)   # NHWC convolutions: faster depthwise convs (see `32_model_checks`)
 
 # %% ../../nbs/models/06_model.ipynb #31e561de
