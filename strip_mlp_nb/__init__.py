@@ -113,3 +113,12 @@ class _MovedModule(_abc.MetaPathFinder, _abc.Loader):
 
 
 if not any(isinstance(f, _MovedModule) for f in _sys.meta_path): _sys.meta_path.append(_MovedModule())
+
+
+def forward_names(package:str, module:str):
+    "A module `__getattr__` for `package` that finds the names of its submodule `module` (the module its path once was)."
+    def __getattr__(name:str):
+        if name.startswith('__'): raise AttributeError(name)
+        try: return getattr(_importlib.import_module(f'.{module}', package), name)
+        except AttributeError: raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
+    return __getattr__
