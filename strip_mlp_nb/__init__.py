@@ -12,7 +12,8 @@ The package is laid out by job, one subpackage per area, each module built in a 
     cli, utils    the `strip-mlp` command; small helpers every area shares
 
 `layers` and `models` import nothing from the other areas (torch, einops and `utils` only); the order above is the
-direction of every import (tests/test_package.py). The names below are the public API at the top level. Every name
+direction of every import (tests/test_package.py). The names in `_API` are the public API at the top level (the rest
+lives in the subpackages; names the top level offered earlier still resolve, `_EARLIER`). Every name
 loads its module on first use (PEP 562), so `import strip_mlp_nb` is cheap and pulls in neither PyTorch, matplotlib,
 Captum nor ipywidgets until a name that needs them is used. The modules' earlier flat paths (`strip_mlp_nb.model`,
 `strip_mlp_nb.training`, ...) still import, as the modules they moved to (`_MOVED`).
@@ -29,46 +30,63 @@ import importlib.abc as _abc
 import importlib.util as _util
 import sys as _sys
 
-_API = {   # module -> the public names it gives the top level, in the order of the learning path, then the reference
-    'layers.token_mixers': ['GlobalTokenMixer', 'AxialMixer', 'ConvTokenMixer', 'mixer_cost', 'mixer_costs'],
-    'explain.interaction': ['token_footprint', 'show_footprint', 'show_footprints'],
-    'layers.strip_layer': ['StripMLPLayer', 'RelativePositionTable'],
-    'layers.cgsmm': ['CascadeGroupStripMixing', 'strip_groups'],
+_API = {   # module -> the names the top level offers (those the README and the path use), in the path's order
+    'layers.token_mixers': ['GlobalTokenMixer', 'AxialMixer', 'ConvTokenMixer'],
+    'explain.interaction': ['token_footprint', 'show_footprint'],
+    'layers.strip_layer': ['StripMLPLayer'],
+    'layers.cgsmm': ['CascadeGroupStripMixing'],
     'layers.lsmm': ['LocalStripMixing'],
-    'layers.blocks': ['StripMixingBlock', 'TokenMixing', 'ChannelMixing', 'GRN', 'StripMLPBlock'],
+    'layers.blocks': ['StripMixingBlock'],
     'models.strip_mlp': ['StripMLPConfig', 'StripMLPNet', 'create_model', 'list_models', 'from_official_config',
-              'model_from_checkpoint', 'count_params', 'count_macs'],
-    'data.embedded': ['embedded_dataset', 'show_samples', 'EMBEDDED_CLASSES', 'EMBEDDED_MEAN', 'EMBEDDED_STD'],
+        'count_params', 'count_macs'],
+    'models.checkpoint': ['load_checkpoint', 'save_checkpoint'],
+    'data.embedded': ['embedded_dataset', 'EMBEDDED_CLASSES'],
+    'data.datasets': ['image_folder_dataset', 'fashion_mnist_dataset'],
     'training.loop': ['TrainConfig', 'train', 'evaluate'],
+    'training.recipes': ['load_train_config', 'run_training'],
     'training.shipped': ['shipped_model'],
-    'experiments.ablations': ['ABLATION_VARIANTS', 'COLOUR_VARIANTS', 'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations',
-                    'shipped_ablations', 'stored_experiments', 'paired_effects',
-                    'format_paired_effects', 'erf_comparison'],
-    'explain.analysis': ['MIXERS', 'build_mixer', 'mixer_footprint', 'reach_table', 'format_reach', 'show_reach',
-                 'strip_weight_tiles', 'show_strip_weights', 'show_position_tables', 'tap_norms', 'lsmm_path_usage',
-                 'show_path_usage', 'hold_path_weights', 'strip_weight_stats', 'outside_share'],
-    'widgets.explorers': ['StripExplorer', 'ERFExplorer', 'explore_footprint', 'explore_erf'],
-    'explain.erf': ['effective_receptive_field', 'erf_area_ratios', 'show_erfs', 'load_erf_comparison', 'format_area_ratios'],
-    'explain.attribution': ['attribute', 'METHODS', 'method_options', 'embedded_examples', 'layer_names', 'strip_importance',
-                    'branch_flow'],
-    'explain.faithfulness': ['faithfulness', 'faithfulness_table', 'format_faithfulness', 'mask_share', 'deletion_insertion',
-                     'cascading_randomisation'],
-    'explain.attribution_plots': ['show_attribution', 'show_methods', 'show_layers', 'show_strip_importance', 'show_branch_flow',
-                          'show_faithfulness', 'show_randomisation', 'AttributionExplorer'],
-    'models.model_api': ['TimmModelAPI', 'FeatureMaps', 'FeatureInfo'],
-    'models.checkpoint': ['load_checkpoint', 'save_checkpoint', 'read_checkpoint', 'CheckpointError'],
-    'explain.summary': ['model_summary', 'format_summary', 'show_architecture', 'show_strip_mixing_block', 'show_cgsmm', 'show_lsmm',
-                'show_strip_rearrange'],
-    'data.transforms': ['train_transform', 'eval_transform', 'IMAGENET_MEAN', 'IMAGENET_STD'],
-    'data.datasets': ['digits_dataset', 'fashion_mnist_dataset', 'read_idx', 'cifar_dataset', 'caltech101_dataset',
-                 'image_folder_dataset', 'build_datasets', 'data_loaders'],
-    'training.recipes': ['load_train_config', 'list_configs', 'run_training'],
-    'experiments.real_data': ['REAL_VARIANTS', 'real_config', 'variant_costs', 'run_real_grid', 'real_table', 'real_effects',
-                  'merge_results'],
+    'explain.summary': ['model_summary', 'format_summary'],
+    'explain.attribution': ['attribute', 'embedded_examples'],
+    'explain.erf': ['effective_receptive_field'],
+    'experiments.ablations': ['ABLATION_VARIANTS', 'run_ablations', 'stored_experiments'],
+    'experiments.grid': ['grid_table', 'format_grid_table', 'paired_effects', 'format_paired_effects'],
+    'experiments.real_data': ['run_real_grid'],
     'experiments.report': ['demo', 'plot_history'],
+    'widgets.explorers': ['StripExplorer', 'ERFExplorer', 'explore_footprint', 'explore_erf'],
+    'explain.attribution_plots': ['AttributionExplorer'],
 }
-_WHERE = {name: module for module, names in _API.items() for name in names}
-__all__ = list(_WHERE)
+_EARLIER = {   # names the top level offered before it was trimmed: still found (not listed), each in its module
+    'layers.token_mixers': ['mixer_cost', 'mixer_costs'],
+    'explain.interaction': ['show_footprints'],
+    'layers.strip_layer': ['RelativePositionTable'],
+    'layers.cgsmm': ['strip_groups'],
+    'layers.blocks': ['TokenMixing', 'ChannelMixing', 'GRN', 'StripMLPBlock'],
+    'models.strip_mlp': ['model_from_checkpoint'],
+    'data.embedded': ['show_samples', 'EMBEDDED_MEAN', 'EMBEDDED_STD'],
+    'experiments.ablations': ['COLOUR_VARIANTS', 'ablation_table', 'format_ablation_table', 'plot_ablations',
+        'shipped_ablations', 'erf_comparison'],
+    'explain.analysis': ['MIXERS', 'build_mixer', 'mixer_footprint', 'reach_table', 'format_reach', 'show_reach',
+        'strip_weight_tiles', 'show_strip_weights', 'show_position_tables', 'tap_norms', 'lsmm_path_usage',
+        'show_path_usage', 'hold_path_weights', 'strip_weight_stats', 'outside_share'],
+    'explain.erf': ['erf_area_ratios', 'show_erfs', 'load_erf_comparison', 'format_area_ratios'],
+    'explain.attribution': ['METHODS', 'method_options', 'layer_names', 'strip_importance', 'branch_flow'],
+    'explain.faithfulness': ['faithfulness', 'faithfulness_table', 'format_faithfulness', 'mask_share',
+        'deletion_insertion', 'cascading_randomisation'],
+    'explain.attribution_plots': ['show_attribution', 'show_methods', 'show_layers', 'show_strip_importance',
+        'show_branch_flow', 'show_faithfulness', 'show_randomisation'],
+    'models.model_api': ['TimmModelAPI', 'FeatureMaps', 'FeatureInfo'],
+    'models.checkpoint': ['read_checkpoint', 'CheckpointError'],
+    'explain.summary': ['show_architecture', 'show_strip_mixing_block', 'show_cgsmm', 'show_lsmm',
+        'show_strip_rearrange'],
+    'data.transforms': ['train_transform', 'eval_transform', 'IMAGENET_MEAN', 'IMAGENET_STD'],
+    'data.datasets': ['digits_dataset', 'read_idx', 'cifar_dataset', 'caltech101_dataset', 'build_datasets',
+        'data_loaders'],
+    'training.recipes': ['list_configs'],
+    'experiments.real_data': ['REAL_VARIANTS', 'real_config', 'variant_costs', 'real_table', 'real_effects',
+        'merge_results'],
+}
+_WHERE = {name: module for table in (_EARLIER, _API) for module, names in table.items() for name in names}
+__all__ = [name for names in _API.values() for name in names]
 
 
 def __getattr__(name:str):
@@ -98,14 +116,15 @@ _MOVED = {   # the flat module paths before the package had subpackages -> where
 
 class _MovedModule(_abc.MetaPathFinder, _abc.Loader):
     "Imports `strip_mlp_nb.<old>` as the module it moved to (the same module object), and runs it under `python -m`."
+    def __init__(self): self._specs = {}             # alias name -> the real module's spec, between create and exec
     def find_spec(self, fullname, path=None, target=None):
         old = fullname.partition(__name__ + '.')[2]
         return _util.spec_from_loader(fullname, self) if old in _MOVED else None
     def create_module(self, spec):
         module = _importlib.import_module(self._new(spec.name))
-        self.spec = module.__spec__                  # the import system sets __spec__ to the alias's: put it back
+        self._specs[spec.name] = module.__spec__     # the import system sets __spec__ to the alias's: kept to put back
         return module
-    def exec_module(self, module): module.__spec__ = self.spec
+    def exec_module(self, module): module.__spec__ = self._specs.pop(module.__spec__.name, module.__spec__)
     def get_code(self, fullname):   # python -m strip_mlp_nb.<old>: run the new module as __main__
         return compile(f"import runpy; runpy.run_module({self._new(fullname)!r}, run_name='__main__', alter_sys=True)",
                        f'<{fullname}, moved to {self._new(fullname)}>', 'exec')
@@ -113,6 +132,17 @@ class _MovedModule(_abc.MetaPathFinder, _abc.Loader):
 
 
 if not any(isinstance(f, _MovedModule) for f in _sys.meta_path): _sys.meta_path.append(_MovedModule())
+
+
+def moved_names(module:str, moved:dict):
+    "A module `__getattr__` for `module` that finds names which moved elsewhere ({old: 'area.module.new'}), with a DeprecationWarning."
+    def __getattr__(name:str):
+        if name not in moved: raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        where, _, new = moved[name].rpartition('.')
+        import warnings
+        warnings.warn(f"{module}.{name} moved to {__name__}.{where}.{new}", DeprecationWarning, stacklevel=2)
+        return getattr(_importlib.import_module(f'.{where}', __name__), new)
+    return __getattr__
 
 
 def forward_names(package:str, module:str):

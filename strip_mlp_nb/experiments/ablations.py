@@ -6,29 +6,25 @@
 from __future__ import annotations
 import argparse
 import copy
-import json
-import math
 import sys
 import time
 from pathlib import Path
-import numpy as np
 import torch
-import matplotlib.pyplot as plt
-from tqdm.auto import tqdm
-from ..utils import asset_path, atomic_write
+from ..utils import asset_path
 from ..models.strip_mlp import StripMLPNet, count_params
 from ..models.checkpoint import save_checkpoint
-from ..training.loop import train, evaluate
+from ..training.loop import train
 from ..data.datasets import build_datasets
 from ..training.recipes import DEMO_CONFIG, run_training, train_config_from_dict, build_model
 from ..explain.analysis import embedded_test_images
 from ..explain.erf import effective_receptive_field
+from .. import moved_names
+from .grid import (run_grid, read_results, write_results, class_accuracy, grid_table, format_grid_table,
+                                           plot_grid, paired_effects, format_paired_effects, class_table, plot_class_table)
 
 # %% auto #0
 __all__ = ['ABLATION_VARIANTS', 'COLOUR_VARIANTS', 'ABLATION_RECIPES', 'ABLATION_RESULTS', 'ablation_config', 'variant_params',
-           'class_accuracy', 'run_ablations', 'ablation_table', 'format_ablation_table', 'plot_ablations', 't_quantile',
-           't_critical', 't_p_value', 'holm', 'paired_effects', 'format_paired_effects', 'stored_experiments',
-           'shipped_ablations', 'class_table', 'plot_class_table', 'reference_model', 'erf_comparison', 'main']
+           'score_ablation', 'run_ablations', 'stored_experiments', 'reference_model', 'erf_comparison', 'main']
 
 # %% ../../nbs/experiments/12_experiments.ipynb #ccf0585c
 ABLATION_VARIANTS = {   # variant name: changes to the recipe's model section
@@ -91,34 +87,21 @@ def variant_params(
     return out
 
 # %% ../../nbs/experiments/12_experiments.ipynb #5a42fd92
-def _read_results(path:Path)->list[dict]:
-    "The runs a results file holds ([] when there is none)."
-    if not path.exists(): return []
-    try: rows = json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{path} is not a results file (invalid JSON: {e})") from None
-    if not isinstance(rows, list) or not all(isinstance(r, dict) and {'variant', 'dataset', 'seed', 'acc'} <= set(r) for r in rows):
-        raise ValueError(f"{path} is not a results file: expected a list of runs with variant, dataset, seed and acc")
-    return [_complete(r) for r in rows]
-
-def _complete(row:dict)->dict:
-    "A run with the fields every run has now (older files lack them: they hold 32x32, last-epoch runs)."
-    return {'img_size': 32, 'selected_on': 'last epoch', **row, 'test_acc': row['acc']}
-
-def _key(row:dict)->tuple: return row['variant'], row['dataset'], row['img_size'], row['seed']
-
-def _write_results(rows:list[dict], path:Path):
-    "Write `rows` to `path` atomically (`atomic_write`: a temporary file of its own, then a rename)."
-    with atomic_write(path) as f: json.dump(rows, f, indent=1)
+def score_ablation(
+    key:tuple,                  # (dataset, img_size, variant, seed)
+    cfg:dict,                   # its recipe, from `ablation_config`
+    run_dir,                    # its folder: checkpoints, history.json
+)->dict:                        # the run's row of results.json
+    "Train (or resume) one ablation run and score the test split after its last epoch, overall and per class."
+    dataset, size, variant, seed = key
+    model_kw, data_kw, config = train_config_from_dict(cfg)
+    model, history, (_, test_data) = run_training(model_kw, data_kw, config, run_dir, resume='auto', progress=False)
+    return dict(variant=variant, dataset=dataset, img_size=size, seed=seed, params=count_params(model),
+                test_acc=history[-1]['val_acc'], selected_on='last epoch', epochs=len(history),
+                seconds=round(sum(h['time'] for h in history), 1), classes=list(test_data.classes),
+                class_acc=class_accuracy(model, test_data), config=cfg)
 
 # %% ../../nbs/experiments/12_experiments.ipynb #54b79511
-def class_accuracy(
-    model, data,                # a trained classifier and a dataset of (image, label, ...) with `.classes`
-)->list[float]:                 # the accuracy on each class's test images, in class order
-    "Per-class accuracy: the confusion matrix's diagonal over its row sums."
-    confusion = evaluate(model, data, confusion=True)['confusion'].double()      # (K, K): rows true, columns predicted
-    return (confusion.diagonal() / confusion.sum(1).clamp(min=1)).tolist()
-
-# %% ../../nbs/experiments/12_experiments.ipynb #e59f5222
 def run_ablations(
     out_dir='outputs/ablations', # run folders (checkpoints, history) and results.json
     datasets:tuple=('embedded', 'digits'),
@@ -127,240 +110,21 @@ def run_ablations(
     img_sizes:tuple=(32,),      # input sides
     epochs:int|None=None,       # None: each recipe's
     train_size:int|None=None,   # None: the whole training split
-    progress:bool=True,         # a line per run (and training's bars)
+    progress:bool=True,         # a line per run
     reuse:list|None=None,       # finished runs from elsewhere (e.g. `stored_experiments()`): kept, not trained again
 )->list[dict]:                  # every finished run: variant, dataset, img_size, seed, params, test_acc, selected_on, ...
     "Train the ablation grid seed by seed; resumable, results appended to out_dir/results.json."
-    out = Path(out_dir)
-    results_path = out / 'results.json'
-    rows = _read_results(results_path)
-    done = {_key(r) for r in rows}
-    rows += [r for r in map(_complete, reuse or []) if _key(r) not in done]
-    done = {_key(r) for r in rows}
-    for v in variants or ABLATION_VARIANTS:                           # check every name before training anything
-        for d in datasets: ablation_config(v, d)
-    grid = [(v, d, size, s) for s in seeds for size in img_sizes for d in datasets for v in variants or ABLATION_VARIANTS]
-    todo = [g for g in grid if g not in done]
-    with tqdm(total=len(grid), initial=len(grid) - len(todo), desc='runs', disable=not progress) as bar:
-        for variant, dataset, size, seed in todo:
-            cfg = ablation_config(variant, dataset, seed, epochs, train_size, size)
-            model_kw, data_kw, config = train_config_from_dict(cfg)
-            run_dir = out / f'{dataset}{size}' / variant.replace(' ', '_') / f'seed{seed}'
-            t0 = time.perf_counter()
-            model, history, (_, val_data) = run_training(model_kw, data_kw, config, run_dir, resume='auto', progress=False)
-            row = dict(variant=variant, dataset=dataset, img_size=size, seed=seed, params=count_params(model),
-                       acc=history[-1]['val_acc'], best_acc=max(h['val_acc'] for h in history),
-                       epochs=len(history), seconds=round(sum(h['time'] for h in history), 1),
-                       classes=list(val_data.classes), class_acc=class_accuracy(model, val_data))
-            row = _complete({**row, 'selected_on': 'last epoch'})
-            rows.append(row)
-            _write_results(rows, results_path)
-            bar.update()
-            if progress: tqdm.write(f"seed {seed} {dataset:>8} {size}px {variant:<18} acc {row['acc']:.2%} "
-                                    f"({row['epochs']} epochs, {time.perf_counter() - t0:.0f}s)")
-    return rows
-
-# %% ../../nbs/experiments/12_experiments.ipynb #4cefedd6
-def _groups(rows:list[dict])->list[tuple]:
-    "The (dataset, img_size) pairs of `rows`, in order of appearance."
-    return list(dict.fromkeys((r['dataset'], r.get('img_size', 32)) for r in rows))
-
-def _runs(rows:list[dict], dataset:str, size:int, variant:str, cls:int|None=None)->dict:
-    "{seed: final test accuracy} of one variant's runs; on one class's test images with `cls`."
-    return {r['seed']: r['acc'] if cls is None else r['class_acc'][cls] for r in rows
-            if (r['dataset'], r.get('img_size', 32), r['variant']) == (dataset, size, variant)}
-
-def ablation_table(
-    rows:list[dict],            # runs from `run_ablations` (or `stored_experiments()`)
-    reference:str='Strip-MLP',  # the variant the `delta` column compares with
-)->list[dict]:                  # one row per (dataset, img_size, variant): params, n, mean, std, min, max, delta
-    "Mean and spread of the final test accuracy over seeds, per dataset, input size and variant."
-    order = list(ABLATION_VARIANTS) + sorted({r['variant'] for r in rows} - set(ABLATION_VARIANTS))
-    table = []
-    for dataset, size in _groups(rows):
-        ref = list(_runs(rows, dataset, size, reference).values())
-        for variant in order:
-            accs = np.array(list(_runs(rows, dataset, size, variant).values()))
-            if not len(accs): continue
-            params = next(r['params'] for r in rows if (r['dataset'], r.get('img_size', 32), r['variant']) == (dataset, size, variant))
-            table.append(dict(dataset=dataset, img_size=size, variant=variant, params=params, n=len(accs), mean=accs.mean(),
-                              std=accs.std(ddof=1) if len(accs) > 1 else 0.0, min=accs.min(), max=accs.max(),
-                              delta=accs.mean() - np.mean(ref) if ref else math.nan))
-    return table
-
-def format_ablation_table(table:list[dict])->str:
-    "A Markdown table of `ablation_table`'s rows, accuracies in %."
-    lines = ['| dataset | size | variant | params | seeds | accuracy, mean ± sd | min - max | vs Strip-MLP |',
-             '|---|---|---|---|---|---|---|---|']
-    for t in table:
-        delta = '' if t['variant'] == 'Strip-MLP' or math.isnan(t['delta']) else f"{100 * t['delta']:+.2f}"
-        lines.append(f"| {t['dataset']} | {t['img_size']} | {t['variant']} | {t['params'] / 1e6:.2f} M | {t['n']} | "
-                     f"{100 * t['mean']:.2f} ± {100 * t['std']:.2f} | {100 * t['min']:.2f} - {100 * t['max']:.2f} | {delta} |")
-    return '\n'.join(lines)
-
-# %% ../../nbs/experiments/12_experiments.ipynb #f21af76e
-def plot_ablations(
-    rows:list[dict],            # runs from `run_ablations` (or `stored_experiments()`)
-    reference:str='Strip-MLP',  # the variant drawn as the dashed line
-)->plt.Figure:
-    "Final test accuracy of every run, per dataset, input size and variant: seeds as dots, mean ± sd as a bar."
-    table = ablation_table(rows, reference)
-    groups = _groups(rows)
-    fig, axes = plt.subplots(1, len(groups), figsize=(4.6 * len(groups), 0.45 * len(ABLATION_VARIANTS) + 1.4), squeeze=False)
-    for ax, (dataset, size) in zip(axes[0], groups):
-        rows_d = [t for t in table if (t['dataset'], t['img_size']) == (dataset, size)]
-        names = [t['variant'] for t in rows_d]
-        y = np.arange(len(names))[::-1]
-        for yi, t in zip(y, rows_d):
-            colour = '#1f77b4' if t['variant'] == reference else '#ff7f0e' if 'MLP' in t['variant'] else '#7f7f7f'
-            ax.errorbar(100 * t['mean'], yi, xerr=100 * t['std'], fmt='|', color=colour, ms=14, mew=2, capsize=3)
-            accs = 100 * np.array(list(_runs(rows, dataset, size, t['variant']).values()))
-            ax.plot(accs, [yi] * len(accs), 'o', color='k', ms=3.5, alpha=0.7)
-        ref = [t for t in rows_d if t['variant'] == reference]
-        if ref: ax.axvline(100 * ref[0]['mean'], ls='--', color='#1f77b4', lw=1)
-        ax.set_yticks(y, [f"{n}\n{t['params'] / 1e6:.2f} M" for n, t in zip(names, rows_d)], fontsize=8)
-        ax.set_xlabel('test accuracy after the last epoch (%)')
-        ns = sorted({t['n'] for t in rows_d})
-        ax.set_title(f"{dataset}, {size}x{size} ({ns[0]}{'' if len(ns) == 1 else f' to {ns[-1]}'} seeds per variant)")
-        ax.grid(axis='x', alpha=0.3)
-    fig.tight_layout()
-    return fig
+    runs = {(d, size, v, s): ablation_config(v, d, s, epochs, train_size, size)      # every recipe checked first
+            for s in seeds for size in img_sizes for d in datasets for v in variants or ABLATION_VARIANTS}
+    return run_grid(out_dir, runs, score_ablation, reuse=reuse, progress=progress)
 
 # %% ../../nbs/experiments/12_experiments.ipynb #39ac0a6e
-_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
-_T80 = (1.376, 1.061, 0.978, 0.941, 0.920, 0.906, 0.896, 0.889, 0.883, 0.879, 0.876, 0.873, 0.870, 0.868, 0.866,
-        0.865, 0.863, 0.862, 0.861, 0.860, 0.859, 0.858, 0.858, 0.857, 0.856, 0.856, 0.855, 0.855, 0.854, 0.854)
-
-def t_quantile(
-    df:int,                     # degrees of freedom, >= 1
-    q:float=0.975,              # 0.975 (two-sided 95% intervals) or 0.80 (80% power)
-)->float:
-    "Student's t quantile, tabulated for 1 to 30 degrees of freedom; the normal quantile beyond."
-    if q not in (0.975, 0.80): raise ValueError(f"q must be 0.975 or 0.80, got {q}")
-    if df < 1: raise ValueError(f"df must be >= 1, got {df}")
-    table, normal = (_T975, 1.960) if q == 0.975 else (_T80, 0.842)
-    return table[df - 1] if df <= 30 else normal
-
-def t_critical(
-    alpha:float,                # two-sided level, e.g. 0.05 / 6
-    df:int,                     # degrees of freedom, >= 1
-)->float:                       # t with P(|T| >= t) = alpha
-    "Student's t critical value for a two-sided level, found by bisection on `t_p_value` (defined below)."
-    lo, hi = 0.0, 1e6
-    for _ in range(200): lo, hi = (lo, (lo + hi) / 2) if t_p_value((lo + hi) / 2, df) < alpha else ((lo + hi) / 2, hi)
-    return (lo + hi) / 2
-
-# %% ../../nbs/experiments/12_experiments.ipynb #56a3abaa
-def t_p_value(
-    t:float,                    # a t statistic
-    df:int,                     # degrees of freedom, >= 1
-)->float:                       # P(|T| >= |t|)
-    "Two-sided p-value of Student's t, exact for whole degrees of freedom (Abramowitz and Stegun 26.7.3 and 26.7.4)."
-    if df < 1: raise ValueError(f"df must be >= 1, got {df}")
-    theta = math.atan(abs(t) / math.sqrt(df))
-    s, c, term = math.sin(theta), math.cos(theta), 1.0
-    if df % 2 == 0:                                                    # s (1 + c^2/2 + 1*3/(2*4) c^4 + ...)
-        total = 1.0
-        for k in range(2, df, 2): term *= (k - 1) / k * c * c; total += term
-        return max(0.0, 1 - s * total)
-    total, term = (c, c) if df > 1 else (0.0, 0.0)                     # 2/pi (theta + s (c + 2/3 c^3 + ...))
-    for k in range(3, df - 1, 2): term *= (k - 1) / k * c * c; total += term
-    return max(0.0, 1 - 2 / math.pi * (theta + s * total))
-
-def holm(p:list)->list:
-    "Holm's step-down adjustment of m p-values: the k-th smallest times (m - k + 1), then the running maximum."
-    order, out, running = sorted(range(len(p)), key=p.__getitem__), [1.0] * len(p), 0.0
-    for k, i in enumerate(order): running = max(running, min(1.0, (len(p) - k) * p[i])); out[i] = running
-    return out
-
-# %% ../../nbs/experiments/12_experiments.ipynb #8e646719
-def paired_effects(
-    rows:list[dict],            # runs from `run_ablations` (or `stored_experiments()`)
-    dataset:str='embedded',
-    img_size:int=32,
-    reference:str='Strip-MLP',
-    cls:int|None=None,          # a class index: the accuracy on that class (`class_acc`); None: the overall accuracy
-)->list[dict]:                  # per variant: n, effect, low, high (95% interval), sd, detectable (fractions of 1), p, p_holm
-    "Each variant's accuracy minus the reference's, paired by seed: mean, 95% interval, smallest detectable effect, p (Holm over the list)."
-    ref, out = _runs(rows, dataset, img_size, reference, cls), []
-    for variant in dict.fromkeys([*ABLATION_VARIANTS, *(r['variant'] for r in rows)]):
-        runs = _runs(rows, dataset, img_size, variant, cls)
-        seeds = sorted(set(runs) & set(ref))
-        if variant == reference or len(seeds) < 2: continue
-        d = np.array([runs[s] - ref[s] for s in seeds])                  # (n,): paired differences
-        n, sd = len(d), d.std(ddof=1)
-        half = t_quantile(n - 1) * sd / math.sqrt(n)
-        t = d.mean() / (sd / math.sqrt(n)) if sd > 0 else math.copysign(math.inf, d.mean()) if d.mean() else 0.0
-        out.append(dict(dataset=dataset, img_size=img_size, variant=variant, cls=cls, n=n, effect=d.mean(), low=d.mean() - half,
-                        high=d.mean() + half, sd=sd, detectable=(t_quantile(n - 1) + t_quantile(n - 1, 0.80)) * sd / math.sqrt(n),
-                        p=t_p_value(t, n - 1)))
-    for e, adjusted in zip(out, holm([e['p'] for e in out])):          # over this list's comparisons
-        strictest = t_critical(0.05 / len(out), e['n'] - 1) if len(out) > 1 else t_quantile(e['n'] - 1)
-        e.update(p_holm=adjusted, detectable=(strictest + t_quantile(e['n'] - 1, 0.80)) * e['sd'] / math.sqrt(e['n']))
-    return out
-
-# %% ../../nbs/experiments/12_experiments.ipynb #e4795b21
-def _verdict(e:dict)->str:
-    if e['p_holm'] < 0.05: return 'lower' if e['effect'] < 0 else 'higher'
-    if e['high'] < 0 or e['low'] > 0: return 'not told apart from 0 once corrected for the comparisons'
-    return f"not told apart from 0 (this design detects {100 * e['detectable']:.1f} points)"
-
-def format_paired_effects(effects:list[dict])->str:
-    "A Markdown table of `paired_effects`, in points."
-    lines = ['| size | variant | seeds | effect (points) | 95% interval | p | Holm p | smallest detectable | verdict |',
-             '|---|---|---|---|---|---|---|---|---|']
-    for e in effects:
-        lines.append(f"| {e['img_size']} | {e['variant']} | {e['n']} | {100 * e['effect']:+.2f} | "
-                     f"{100 * e['low']:+.2f} to {100 * e['high']:+.2f} | {e['p']:.3f} | {e['p_holm']:.3f} | "
-                     f"{100 * e['detectable']:.2f} | {_verdict(e)} |")
-    return '\n'.join(lines)
-
-# %% ../../nbs/experiments/12_experiments.ipynb #8932a967
 ABLATION_RESULTS = asset_path('results', 'ablations.json')
 
 def stored_experiments()->list[dict]:
     "Every run of the experiment grid shipped inside the package: variant, dataset, img_size, seed, test_acc, selected_on, ..."
     if not ABLATION_RESULTS.exists(): raise FileNotFoundError(f"{ABLATION_RESULTS} is missing: run `python -m strip_mlp_nb.experiments.ablations`")
-    return _read_results(ABLATION_RESULTS)
-
-def shipped_ablations()->list[dict]:
-    "The stored runs (the earlier name of `stored_experiments`)."
-    return stored_experiments()
-
-# %% ../../nbs/experiments/12_experiments.ipynb #4eb0a744
-def class_table(
-    rows:list[dict],            # runs with `class_acc` (from `run_ablations`)
-    dataset:str='embedded',
-    img_size:int=32,
-)->tuple:                       # (variants, classes, (V, K) mean accuracy over seeds)
-    "Mean per-class accuracy of every variant on one dataset and input size."
-    runs = [r for r in rows if (r['dataset'], r.get('img_size', 32)) == (dataset, img_size) and 'class_acc' in r]
-    if not runs: raise ValueError(f"no runs with per-class accuracy on {dataset!r}")
-    variants = [v for v in dict.fromkeys([*ABLATION_VARIANTS, *(r['variant'] for r in runs)]) if any(r['variant'] == v for r in runs)]
-    table = np.array([np.mean([r['class_acc'] for r in runs if r['variant'] == v], axis=0) for v in variants])  # (V, K)
-    return variants, runs[0]['classes'], table
-
-def plot_class_table(
-    rows:list[dict], dataset:str='embedded', reference:str='Strip-MLP', img_size:int=32,
-)->plt.Figure:
-    "Per-class accuracy (mean over seeds): the reference's row, and every other variant's change against it."
-    variants, classes, table = class_table(rows, dataset, img_size)
-    ref = table[variants.index(reference)]
-    delta = 100 * (table - ref)                                               # (V, K) points against the reference
-    fig, ax = plt.subplots(figsize=(0.75 * len(classes) + 2.5, 0.5 * len(variants) + 1.6))
-    lim = max(1.0, np.abs(delta).max())
-    ax.imshow(np.where(np.arange(len(variants))[:, None] == variants.index(reference), np.nan, delta),
-              cmap='RdBu', vmin=-lim, vmax=lim, aspect='auto')
-    for i, v in enumerate(variants):
-        for k in range(len(classes)):
-            text = f"{100 * ref[k]:.0f}%" if v == reference else f"{delta[i, k]:+.1f}"
-            ax.text(k, i, text, ha='center', va='center', fontsize=7, fontweight='bold' if v == reference else None)
-    ax.set_xticks(range(len(classes)), classes, rotation=35, ha='right', fontsize=8)
-    ax.set_yticks(range(len(variants)), variants, fontsize=8)
-    ax.set_title(f"{dataset}, {img_size}x{img_size}: per-class accuracy of {reference} (bold) and each variant's change in points", fontsize=9)
-    fig.tight_layout()
-    return fig
+    return read_results(ABLATION_RESULTS)
 
 # %% ../../nbs/experiments/12_experiments.ipynb #cb880d56
 def _erf_recipe(mixer:str, epochs:int)->tuple:
@@ -431,11 +195,18 @@ def main(argv:list|None=None)->int:
     rows = run_ablations(a.out, tuple(a.datasets), tuple(a.seeds), tuple(a.variants) if a.variants else None, tuple(a.img_sizes),
                          a.epochs, a.train_size, progress=sys.stderr.isatty() if a.progress is None else a.progress,
                          reuse=stored_experiments() if a.reuse_stored else None)
-    if a.copy_to: _write_results(rows, Path(a.copy_to))
-    if a.plot: plot_ablations(rows).savefig(a.plot, dpi=120, bbox_inches='tight')
-    print(format_ablation_table(ablation_table(rows)))
-    for dataset, size in _groups(rows):
+    if a.copy_to: write_results(rows, Path(a.copy_to))
+    if a.plot: plot_grid(rows).savefig(a.plot, dpi=120, bbox_inches='tight')
+    print(format_grid_table(grid_table(rows)))
+    for dataset, size in dict.fromkeys((r['dataset'], r['img_size']) for r in rows):
         if effects := paired_effects(rows, dataset, size): print(f'\n{dataset}, {size}x{size}:\n' + format_paired_effects(effects))
     return 0
 
 if __name__ == '__main__' and '__file__' in globals(): raise SystemExit(main())   # not when a notebook runs this cell
+
+# %% ../../nbs/experiments/12_experiments.ipynb #1503afaf
+__getattr__ = moved_names(__name__, {   # names this module held before the grid's machinery moved to experiments.grid
+    **{n: f'experiments.grid.{n}' for n in ('class_accuracy', 'paired_effects', 'format_paired_effects', 't_quantile',
+                                            't_critical', 't_p_value', 'holm', 'class_table', 'plot_class_table')},
+    'ablation_table': 'experiments.grid.grid_table', 'format_ablation_table': 'experiments.grid.format_grid_table',
+    'plot_ablations': 'experiments.grid.plot_grid', 'shipped_ablations': 'experiments.ablations.stored_experiments'})

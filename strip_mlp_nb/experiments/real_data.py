@@ -5,23 +5,21 @@
 # %% ../../nbs/experiments/38_real_data.ipynb #caa73044
 from __future__ import annotations
 import argparse
-import json
-import math
 from functools import lru_cache
 from pathlib import Path
 import torch
-from ..utils import atomic_write
 from ..models.strip_mlp import count_params, count_macs
 from ..models.checkpoint import load_checkpoint, read_checkpoint
 from ..training.loop import evaluate
 from ..data.datasets import build_datasets
 from ..training.recipes import read_recipe, train_config_from_dict, build_model, run_training
-from .ablations import ABLATION_VARIANTS, paired_effects, format_paired_effects
+from .ablations import ABLATION_VARIANTS
+from .. import moved_names
+from .grid import run_grid, merge_results, grid_table, format_grid_table, paired_effects, format_paired_effects
 
 # %% auto #0
 __all__ = ['REAL_RECIPE', 'NUM_CLASSES', 'PARAM_TOLERANCE', 'MATCHED', 'REMOVED', 'REAL_VARIANTS', 'matched_embed_dim',
-           'real_config', 'variant_costs', 'format_costs', 'write_json_atomic', 'run_key', 'read_results', 'score_run',
-           'run_real_grid', 'real_table', 'format_real_table', 'real_effects', 'merge_results', 'main']
+           'real_config', 'variant_costs', 'format_costs', 'score_run', 'run_real_grid', 'main']
 
 # %% ../../nbs/experiments/38_real_data.ipynb #eee28738
 REAL_RECIPE = 'cpu/fashion_mnist'      # every run's recipe (strip_mlp_nb/assets/configs/cpu/fashion_mnist.yaml)
@@ -111,30 +109,6 @@ def format_costs(rows:list[dict])->str:
               f"{r['macs_ratio'] - 1:+.1%} |" for r in rows]
     return '\n'.join(lines)
 
-# %% ../../nbs/experiments/38_real_data.ipynb #f770357d
-def write_json_atomic(
-    obj,                        # anything `json.dumps` takes
-    path,                       # the file to (re)place
-)->Path:
-    "Write `obj` as JSON to `path` atomically (`atomic_write`: a uniquely named temporary file beside it, fsync, rename)."
-    with atomic_write(path) as f: json.dump(obj, f, indent=1)
-    return Path(path)
-
-def run_key(row:dict)->tuple:
-    "What makes a run: (dataset, img_size, variant, seed)."
-    return row['dataset'], row['img_size'], row['variant'], row['seed']
-
-def read_results(path)->list[dict]:
-    "The runs a results file holds ([] when there is none); a ValueError for anything else."
-    path = Path(path)
-    if not path.exists(): return []
-    try: rows = json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{path} is not a results file (invalid JSON: {e})") from None
-    if not isinstance(rows, list) or not all(isinstance(r, dict) and {'dataset', 'img_size', 'variant', 'seed',
-                                                                     'test_acc'} <= set(r) for r in rows):
-        raise ValueError(f"{path} is not a results file: expected a list of runs with dataset, img_size, variant, seed, test_acc")
-    return rows
-
 # %% ../../nbs/experiments/38_real_data.ipynb #0c79a93e
 def _check_epochs(run_dir:Path, epochs:int):
     "Refuse a run folder started for another number of epochs (run_training would extend or cut its schedule)."
@@ -179,8 +153,6 @@ def score_run(
                 seconds=round(sum(h['time'] for h in history), 1), threads=torch.get_num_threads(), config=cfg)
 
 # %% ../../nbs/experiments/38_real_data.ipynb #221cfbe5
-def _say(text:str): print(text, flush=True)
-
 def run_real_grid(
     out_dir='outputs/real_data', # results.json and the run folders ({dataset}{img_size}/{variant}/seed{s})
     variants:tuple|None=None,   # names of REAL_VARIANTS; None: all
@@ -195,80 +167,13 @@ def run_real_grid(
     epoch_lines:bool=False,     # also training's line per epoch
 )->list[dict]:                  # every run in out_dir/results.json
     "Train and score the grid's missing runs; resumable, each run appended to out_dir/results.json when it is done."
-    out = Path(out_dir); path = out / 'results.json'
-    grid = {(v, s): real_config(v, s, img_size, train_size, val_size, epochs, recipe, root)   # all checked first
-            for s in seeds for v in variants or REAL_VARIANTS}
-    done = {run_key(r): r for r in read_results(path)}
-    todo = []
-    for (v, s), cfg in grid.items():
-        row = done.get((cfg['data']['dataset'], img_size, v, s))
-        if row is None: todo.append((v, s, cfg))
-        elif row.get('config') != cfg: raise ValueError(f"{path} holds {v!r} seed {s} trained with another recipe: "
-                                                        "use another out_dir, or the settings it was run with")
-    if progress: _say(f"{path}: {len(grid) - len(todo)} of {len(grid)} runs done, {len(todo)} to train")
-    for i, (v, s, cfg) in enumerate(todo, 1):
-        run_dir = out / f"{cfg['data']['dataset']}{img_size}" / v.replace(' ', '_') / f'seed{s}'
-        try: row = score_run(v, cfg, run_dir, progress=epoch_lines)
-        except FileExistsError as e:                                    # a live process holds the run folder
-            if progress: _say(f"[{i}/{len(todo)}] {v} seed {s}: skipped ({e})")
-            continue
-        rows = {run_key(r): r for r in read_results(path)} | {run_key(row): row}   # re-read: keep what others added
-        write_json_atomic(list(rows.values()), path)
-        if progress: _say(f"[{i}/{len(todo)}] {v:<17} seed {s}: val {row['val_acc']:.2%} at epoch {row['best_epoch']}/"
-                          f"{row['epochs']}, test {row['test_acc']:.2%}, {row['seconds']:.0f}s, {row['threads']} thread(s)")
-    return read_results(path)
-
-# %% ../../nbs/experiments/38_real_data.ipynb #ce0b4999
-def real_table(
-    rows:list[dict],            # runs from `run_real_grid` or `merge_results`
-    reference:str='Strip-MLP',
-)->list[dict]:                  # per (dataset, img_size, variant): n, params, macs, test mean/sd, val mean, epoch, delta
-    "Test accuracy over seeds per variant, with its validation accuracy, chosen epoch and costs."
-    out = []
-    for group in dict.fromkeys((r['dataset'], r['img_size']) for r in rows):
-        runs = [r for r in rows if (r['dataset'], r['img_size']) == group]
-        order = [*REAL_VARIANTS, *sorted({r['variant'] for r in runs} - set(REAL_VARIANTS))]
-        ref = [r['test_acc'] for r in runs if r['variant'] == reference]
-        for v in order:
-            rs = [r for r in runs if r['variant'] == v]
-            if not rs: continue
-            test = torch.tensor([r['test_acc'] for r in rs], dtype=torch.float64)
-            out.append(dict(dataset=group[0], img_size=group[1], variant=v, n=len(rs), params=rs[0]['params'],
-                            macs=rs[0]['macs'], test_mean=test.mean().item(), test_sd=test.std().item() if len(rs) > 1 else 0.,
-                            val_mean=sum(r['val_acc'] for r in rs) / len(rs), best_epoch=sum(r['best_epoch'] for r in rs) / len(rs),
-                            epochs=rs[0]['epochs'], delta=test.mean().item() - sum(ref) / len(ref) if ref else float('nan')))
-    return out
-
-def format_real_table(table:list[dict])->str:
-    "A Markdown table of `real_table`, accuracies in %."
-    lines = ['| dataset | size | variant | params | MACs | seeds | test acc, mean ± sd | vs Strip-MLP | val acc | chosen epoch |',
-             '|---|---|---|---|---|---|---|---|---|---|']
-    for t in table:
-        delta = '' if t['variant'] == 'Strip-MLP' or math.isnan(t['delta']) else f"{100 * t['delta']:+.2f}"
-        lines.append(f"| {t['dataset']} | {t['img_size']} | {t['variant']} | {t['params'] / 1e6:.3f} M | {t['macs'] / 1e6:.2f} M | "
-                     f"{t['n']} | {100 * t['test_mean']:.2f} ± {100 * t['test_sd']:.2f} | {delta} | {100 * t['val_mean']:.2f} | "
-                     f"{t['best_epoch']:.1f} of {t['epochs']} |")
-    return '\n'.join(lines)
-
-def real_effects(rows:list[dict], dataset:str='fashion_mnist', img_size:int=32)->list[dict]:
-    "Each variant's test accuracy minus Strip-MLP's, paired by seed: mean, 95% interval, smallest detectable effect."
-    return paired_effects([{**r, 'acc': r['test_acc']} for r in rows], dataset, img_size)
-
-# %% ../../nbs/experiments/38_real_data.ipynb #d463a2c8
-def merge_results(
-    paths:list,                 # results files of grid processes
-    dest=None,                  # write the merged list there (atomically) too
-)->list[dict]:                  # every run once
-    "The runs of several results files, each (dataset, img_size, variant, seed) once; a ValueError if two disagree."
-    merged = {}
-    for p in paths:
-        for r in read_results(p):
-            old = merged.setdefault(run_key(r), r)
-            if old is not r and (old['test_acc'], old.get('config')) != (r['test_acc'], r.get('config')):
-                raise ValueError(f"{p} and an earlier file hold run {run_key(r)} with different results or recipes")
-    rows = list(merged.values())
-    if dest is not None: write_json_atomic(rows, dest)
-    return rows
+    runs = {}
+    for s in seeds:
+        for v in variants or REAL_VARIANTS:
+            cfg = real_config(v, s, img_size, train_size, val_size, epochs, recipe, root)   # all checked first
+            runs[(cfg['data']['dataset'], img_size, v, s)] = cfg
+    score = lambda key, cfg, folder: score_run(key[2], cfg, folder, progress=epoch_lines)
+    return run_grid(out_dir, runs, score, progress=progress)
 
 # %% ../../nbs/experiments/38_real_data.ipynb #8e65973a
 _EXAMPLES = """examples:
@@ -314,9 +219,15 @@ def main(argv:list|None=None)->int:
     if a.merge: rows = merge_results(a.merge, Path(a.out) / 'results.json')
     else: rows = run_real_grid(a.out, tuple(a.variants) if a.variants else None, tuple(a.seeds), a.img_size, a.train_size,
                                a.val_size, a.epochs, a.recipe, a.root, epoch_lines=a.epoch_lines)
-    print(format_real_table(real_table(rows)))
+    print(format_grid_table(grid_table(rows)))
     for dataset, size in dict.fromkeys((r['dataset'], r['img_size']) for r in rows):
-        if effects := real_effects(rows, dataset, size): print(f'\n{dataset}, {size}x{size}:\n' + format_paired_effects(effects))
+        if effects := paired_effects(rows, dataset, size): print(f'\n{dataset}, {size}x{size}:\n' + format_paired_effects(effects))
     return 0
 
 if __name__ == '__main__' and '__file__' in globals(): raise SystemExit(main())   # not when a notebook runs this cell
+
+# %% ../../nbs/experiments/38_real_data.ipynb #ef08d6c0
+__getattr__ = moved_names(__name__, {   # names this module held before the grid's machinery moved to experiments.grid
+    **{n: f'experiments.grid.{n}' for n in ('run_key', 'read_results', 'merge_results')},
+    'write_json_atomic': 'experiments.grid.write_results', 'real_table': 'experiments.grid.grid_table',
+    'format_real_table': 'experiments.grid.format_grid_table', 'real_effects': 'experiments.grid.paired_effects'})
