@@ -4,26 +4,19 @@
 
 # %% ../../nbs/explain/11_attribution.ipynb #39b5474f
 from __future__ import annotations
-import inspect
-import json
-import re
-from collections import Counter
-from contextlib import contextmanager
-from pathlib import Path
-import numpy as np
 import torch
 from torch import nn
-from captum.attr import (IntegratedGradients, NoiseTunnel, Saliency, Occlusion, GradientShap, LayerGradCam,
-                         LayerConductance, LayerFeatureAblation, LayerAttribution)
+from captum.attr import LayerConductance, LayerFeatureAblation
 from ..layers.blocks import StripMixingBlock
 from ..data.embedded import embedded_dataset, EMBEDDED_MEAN, EMBEDDED_STD
 from ..data.transforms import eval_transform
+from .. import moved_names
 from ..utils import eval_mode
+from .attribution_methods import (attribute, image_batch, attribution_targets, batch_chunks,
+                                                    no_inplace, save_json)
 
 # %% auto #0
-__all__ = ['METHODS', 'embedded_examples', 'model_input_size', 'image_batch', 'attribution_targets', 'layer_names',
-           'resolve_layer', 'batch_chunks', 'method_options', 'method_spec', 'no_inplace', 'seeded', 'attribute',
-           'strip_importance', 'branch_flow', 'save_json', 'hook_hazards']
+__all__ = ['embedded_examples', 'strip_importance', 'branch_flow']
 
 # %% ../../nbs/explain/11_attribution.ipynb #87223440
 def embedded_examples(
@@ -38,238 +31,6 @@ def embedded_examples(
     return dict(images=torch.stack([normalised[i][0] for i in idx]), raw=torch.stack([raw[i][0] for i in idx]),
                 masks=torch.stack([raw[i][2] for i in idx]), labels=torch.tensor([raw[i][1] for i in idx]),
                 classes=list(raw.classes))
-
-# %% ../../nbs/explain/11_attribution.ipynb #71acc88d
-def model_input_size(model:nn.Module)->tuple|None:
-    "(C, H, W) a model takes, from its timm-style `default_cfg`, if it has one."
-    size = getattr(model, 'default_cfg', {}).get('input_size')
-    return tuple(size) if size else None
-
-def image_batch(
-    model:nn.Module,
-    images:torch.Tensor,    # (N, C, H, W) or (C, H, W), float
-)->torch.Tensor:            # (N, C, H, W), detached, on the model's device and dtype
-    "`images` checked and made a batch, or a TypeError/ValueError that says what was expected."
-    size = model_input_size(model)
-    want = f"(N, {', '.join(map(str, size))})" if size else "(N, C, H, W)"
-    if not isinstance(images, torch.Tensor):
-        raise TypeError(f"images must be a torch.Tensor {want}, or one image without N; got {type(images).__name__}")
-    if images.dim() == 3: images = images[None]                            # (1, C, H, W): one image
-    if images.dim() != 4: raise ValueError(f"images must be {want} or one image without N, got shape {tuple(images.shape)}")
-    if not images.is_floating_point():
-        raise TypeError(f"images must be floating point and normalised as for training, got dtype {images.dtype}")
-    if len(images) == 0: raise ValueError("images is an empty batch")
-    if size and tuple(images.shape[1:]) != size:
-        raise ValueError(f"this model takes images {want}, got {tuple(images.shape)}: resize them, or explain a model "
-                         f"built for {tuple(images.shape[2:])}")
-    if not torch.isfinite(images).all(): raise ValueError("images contain NaN or infinite values")
-    p = next(model.parameters())
-    return images.detach().to(p.device, p.dtype)
-
-def attribution_targets(
-    model:nn.Module,
-    x:torch.Tensor,         # (N, C, H, W), checked
-    target,                 # None (the predicted class), an int for all images, or N ints
-    batch:int=256,          # images per forward when predicting
-)->torch.Tensor:            # (N,) long, on x's device
-    "The class to explain for each image, checked against the model's number of outputs."
-    with torch.no_grad():
-        if target is None: return torch.cat([model(xs).argmax(1) for xs in x.split(batch)])
-        n_classes = getattr(model, 'num_classes', None) or model(x[:1]).shape[1]
-    t = torch.as_tensor(target, device=x.device)
-    if t.is_floating_point() or t.dim() > 1: raise TypeError(f"target must be None, an int or N ints, got {target!r}")
-    t = t.expand(len(x)) if t.dim() == 0 else t
-    if len(t) != len(x): raise ValueError(f"target has {len(t)} classes for {len(x)} images")
-    if ((t < 0) | (t >= n_classes)).any(): raise ValueError(f"target classes must be in [0, {n_classes}), got {t.tolist()}")
-    return t.long()
-
-# %% ../../nbs/explain/11_attribution.ipynb #e6451651
-_LAYER_NAME = re.compile(r'stage(\d+)(?:\.block(\d+)(?:\.(mixer|strip|local))?)?')
-
-def layer_names(model:nn.Module)->list[str]:  # readable names, stage by stage
-    "The readable layer names `attribute(..., layer=)` accepts for a Strip-MLP model."
-    names = []
-    for k, stage in enumerate(getattr(model, 'stages', ()), 1):
-        names.append(f'stage{k}')
-        for b, block in enumerate(stage):
-            names.append(f'stage{k}.block{b}')
-            mixer = getattr(block.token_mixing, 'smlp_block', None)
-            if isinstance(mixer, StripMixingBlock):
-                names += [f'stage{k}.block{b}.mixer', f'stage{k}.block{b}.strip']
-                if not isinstance(mixer.local, nn.Identity): names.append(f'stage{k}.block{b}.local')
-    return names
-
-def resolve_layer(
-    model:nn.Module,
-    layer,                  # a submodule, a readable name ('stage2', 'stage3.block0.strip'), or a named_modules name
-)->tuple[str, nn.Module]:   # (name, module)
-    "The module a `layer=` argument means, and a name for it; a ValueError lists the accepted names otherwise."
-    if isinstance(layer, (nn.ModuleList, nn.Sequential)) and len(layer): layer = layer[-1]    # a stage: its last block's output
-    if isinstance(layer, nn.Module):
-        name = next((n for n, m in model.named_modules() if m is layer), None)
-        if name is None: raise ValueError(f"layer {type(layer).__name__} is not a submodule of this model")
-        return name, layer
-    if not isinstance(layer, str) or not layer: raise TypeError(f"layer must be a module or a name, got {layer!r}")
-    match = _LAYER_NAME.fullmatch(layer)
-    if match and layer in layer_names(model):
-        k, b, part = match.groups()
-        block = model.stages[int(k) - 1][-1 if b is None else int(b)]
-        if part is None: return layer, block
-        mixer = block.token_mixing.smlp_block
-        return layer, mixer if part == 'mixer' else getattr(mixer, part)
-    try: return layer, model.get_submodule(layer)
-    except AttributeError: pass
-    raise ValueError(f"unknown layer {layer!r}; this model accepts {', '.join(layer_names(model)) or 'named_modules() names'}, "
-                     f"or any name from model.named_modules()")
-
-# %% ../../nbs/explain/11_attribution.ipynb #5fe9d7e0
-def batch_chunks(x:torch.Tensor, target:torch.Tensor, size:int):
-    "Consecutive (slice, images, targets) of at most `size` images."
-    for s in range(0, len(x), size):
-        sl = slice(s, s + size)
-        yield sl, x[sl], target[sl]
-
-def _baseline(baselines, x:torch.Tensor, sl:slice):
-    "The baselines for images `x` (rows `sl` of the batch): zeros by default, a number, one image, or one per image."
-    if baselines is None: return torch.zeros_like(x)
-    if not isinstance(baselines, torch.Tensor): return float(baselines)
-    b = baselines.to(x.device, x.dtype)
-    return b[sl] if b.dim() == 4 and len(b) > 1 else b.expand_as(x)
-
-def _ig(model, x, target, baselines=None, internal_batch_size=64, n_steps=50, **kw):
-    "Integrated Gradients: (x - baseline) times the gradient averaged over `n_steps` points of the straight path."
-    ig = IntegratedGradients(model)
-    return torch.cat([ig.attribute(xs, _baseline(baselines, xs, sl), target=ts, n_steps=n_steps,
-                                   internal_batch_size=internal_batch_size, **kw)
-                      for sl, xs, ts in batch_chunks(x, target, internal_batch_size)])
-
-def _smoothgrad(model, x, target, baselines=None, internal_batch_size=64, nt_samples=8, stdevs=0.15, n_steps=16, **kw):
-    "SmoothGrad over IG: Integrated Gradients averaged over `nt_samples` copies with Gaussian noise (`stdevs`)."
-    nt, out = NoiseTunnel(IntegratedGradients(model)), []
-    for sl, xs, ts in batch_chunks(x, target, internal_batch_size):
-        per_pass = max(1, min(nt_samples, internal_batch_size // len(xs)))          # noisy copies per pass
-        out.append(nt.attribute(xs, nt_type='smoothgrad', nt_samples=nt_samples, nt_samples_batch_size=per_pass,
-                                stdevs=stdevs, baselines=_baseline(baselines, xs, sl), target=ts, n_steps=n_steps,
-                                internal_batch_size=internal_batch_size, **kw))
-    return torch.cat(out)
-
-
-# %% ../../nbs/explain/11_attribution.ipynb #31fc8ae3
-def _saliency(model, x, target, internal_batch_size=64, abs=True, **kw):
-    "Saliency: the gradient of the class score, in absolute value by default."
-    sal = Saliency(model)
-    return torch.cat([sal.attribute(xs.clone().requires_grad_(), target=ts, abs=abs, **kw)
-                      for _, xs, ts in batch_chunks(x, target, internal_batch_size)])
-
-def _occlusion(model, x, target, baselines=None, internal_batch_size=64, window=4, stride=2, **kw):
-    "Occlusion: the score's drop when a `window` x `window` patch (all channels) is set to the baseline."
-    occ, C, out = Occlusion(model), x.shape[1], []
-    for sl, xs, ts in batch_chunks(x, target, internal_batch_size):
-        out.append(occ.attribute(xs, sliding_window_shapes=(C, window, window), strides=(C, stride, stride),
-                                 baselines=_baseline(baselines, xs, sl), target=ts,
-                                 perturbations_per_eval=max(1, internal_batch_size // len(xs)), **kw))
-    return torch.cat(out)
-
-def _gradshap(model, x, target, baselines=None, internal_batch_size=64, n_samples=20, stdevs=0.1, **kw):
-    "GradientShap: gradients at random points between random baselines and noisy inputs, times (input - baseline)."
-    if baselines is None:   # the flat mean image and 7 noise images, drawn from the seeded generator
-        baselines = torch.cat([torch.zeros(1, *x.shape[1:]), torch.randn(7, *x.shape[1:])]).to(x)
-    gs = GradientShap(model)
-    return torch.cat([gs.attribute(xs, baselines, n_samples=n_samples, stdevs=stdevs, target=ts, **kw)
-                      for _, xs, ts in batch_chunks(x, target, max(1, internal_batch_size // n_samples))])
-
-def _gradcam(model, x, target, layer=None, internal_batch_size=64, relu_attributions=True, **kw):
-    "Grad-CAM on `layer`: its channels weighted by their mean gradient, summed, ReLU'd, upsampled bilinearly."
-    name, module = resolve_layer(model, layer)
-    calls = Counter()
-    hook = module.register_forward_hook(lambda *_: calls.update([1]))
-    try:
-        with torch.no_grad(): model(x[:1])
-    finally: hook.remove()
-    if calls[1] != 1:
-        raise ValueError(f"layer {name!r} runs {calls[1]} times in one forward pass: a layer method would mix its calls. "
-                         f"Pick a layer that runs once (see hook_hazards).")
-    cam = LayerGradCam(model, module)
-    maps = torch.cat([cam.attribute(xs, target=ts, relu_attributions=relu_attributions, **kw)
-                      for _, xs, ts in batch_chunks(x, target, internal_batch_size)])     # (N, 1, h, w): the layer's map
-    return LayerAttribution.interpolate(maps, tuple(x.shape[2:]), 'bilinear')        # (N, 1, H, W)
-
-# %% ../../nbs/explain/11_attribution.ipynb #63fd8ccd
-METHODS = {  # method -> (function, Captum class, one-line description)
-    'ig': (_ig, IntegratedGradients, "Integrated Gradients, 50 steps from the zero (mean-colour) image"),
-    'smoothgrad': (_smoothgrad, NoiseTunnel, "SmoothGrad over Integrated Gradients: 8 noisy copies (sd 0.15), 16 steps"),
-    'saliency': (_saliency, Saliency, "absolute gradient of the class score"),
-    'occlusion': (_occlusion, Occlusion, "score drop when a 4x4 patch (one stage-1 token) is set to zero, stride 2"),
-    'gradshap': (_gradshap, GradientShap, "GradientShap: 20 samples, baselines the zero image and 7 noise images"),
-    'gradcam': (_gradcam, LayerGradCam, "Grad-CAM on `layer`, ReLU'd and upsampled bilinearly to the image"),
-}
-_SET_HERE = {'self', 'model', 'x', 'inputs', 'target', 'internal_batch_size', 'return_convergence_delta', 'show_progress',
-             'perturbations_per_eval', 'nt_samples_batch_size', 'sliding_window_shapes', 'strides', 'nt_type'}
-
-def method_options(method:str)->list[str]:  # keyword arguments `attribute` passes on for this method
-    "Extra keyword arguments a method accepts: its own defaults, then the other arguments of its Captum `attribute`."
-    fn, cls, _ = METHODS[method]
-    named = lambda f: [n for n, p in inspect.signature(f).parameters.items()
-                       if n not in _SET_HERE and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)]
-    own = named(fn)
-    return own + [p for p in named(cls.attribute) if p not in own]
-
-def method_spec(label:str)->dict:  # 'gradcam:stage1' -> {'method': 'gradcam', 'layer': 'stage1'}
-    "`attribute` arguments for a method label: a method name, or 'gradcam:' and a layer name."
-    method, _, layer = label.partition(':')
-    return dict(method=method, layer=layer or None)
-
-# %% ../../nbs/explain/11_attribution.ipynb #def593e2
-@contextmanager
-def no_inplace(model:nn.Module):
-    "Inside the block, modules with an `inplace` flag (ReLU, Dropout...) work out of place; the flags come back after."
-    flagged = [m for m in model.modules() if getattr(m, 'inplace', False) is True]
-    for m in flagged: m.inplace = False
-    try: yield model
-    finally:
-        for m in flagged: m.inplace = True
-
-@contextmanager
-def seeded(
-    seed:int,           # seed of torch's and NumPy's global generators inside the block
-    devices=(),         # CUDA devices whose generators to fork too
-):
-    "Seeded global random generators inside the block (Captum draws from torch's and NumPy's), restored after it."
-    state = np.random.get_state()
-    with torch.random.fork_rng(devices=list(devices)):
-        torch.manual_seed(seed); np.random.seed(seed)
-        try: yield
-        finally: np.random.set_state(state)
-
-# %% ../../nbs/explain/11_attribution.ipynb #81d0f628
-def attribute(
-    model:nn.Module,            # an image classifier, e.g. `shipped_model()`; its train/eval modes are restored after
-    images:torch.Tensor,        # (N, C, H, W) normalised floats, or one image (C, H, W), taken as a batch of one
-    target=None,                # class to explain: None = the predicted class, an int for all, or N ints
-    method:str='ig',            # 'ig', 'smoothgrad', 'saliency', 'occlusion', 'gradshap' or 'gradcam'
-    *,
-    layer=None,                 # 'gradcam' only: a module, a readable name ('stage2', 'stage3.block0.strip'), see `layer_names`
-    internal_batch_size:int=64, # at most this many images (path steps, noisy or occluded copies) in one forward pass
-    seed:int=0,                 # seed of SmoothGrad's noise and GradientShap's draws (the caller's RNG state is kept)
-    **kwargs,                   # the method's options, see `method_options(method)`: n_steps, baselines, stdevs...
-)->torch.Tensor:                # (N, H, W) attributions at input resolution, channels summed, on the images' device
-    "Per-pixel attributions of `target` for `images`, by a Captum method, in eval mode, leaving the model unchanged."
-    if method not in METHODS: raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    if method == 'gradcam' and layer is None:
-        raise ValueError(f"method='gradcam' needs layer=, e.g. 'stage1'; accepted names: {', '.join(layer_names(model))}")
-    if method != 'gradcam' and layer is not None: raise ValueError(f"layer= is for method='gradcam', not {method!r}")
-    unknown = set(kwargs) - set(method_options(method))
-    if unknown: raise TypeError(f"method {method!r} got unknown option(s) {sorted(unknown)}; it takes {method_options(method)}")
-    if not isinstance(internal_batch_size, int) or internal_batch_size < 1:
-        raise ValueError(f"internal_batch_size must be an int >= 1, got {internal_batch_size!r}")
-    bad = [k for k, v in kwargs.items() if isinstance(v, (int, float, torch.Tensor)) and not torch.isfinite(torch.as_tensor(v, dtype=torch.float64)).all()]
-    if bad: raise ValueError(f"option(s) {bad} hold NaN or infinite values: the maps would be NaN")
-    x = image_batch(model, images)
-    with eval_mode(model), no_inplace(model), seeded(seed, [x.device] if x.device.type == 'cuda' else []):
-        t = attribution_targets(model, x, target, internal_batch_size)
-        if method == 'gradcam': kwargs['layer'] = layer
-        attr = METHODS[method][0](model, x, t, internal_batch_size=internal_batch_size, **kwargs)   # (N, C or 1, H, W)
-    return attr.detach().sum(1).to(images.device)                                  # (N, H, W): channels summed
 
 # %% ../../nbs/explain/11_attribution.ipynb #9c96372d
 def strip_importance(
@@ -322,42 +83,6 @@ def branch_flow(
             out['strip_ablation'].append(a[:, 0, 0, 0]); out['local_ablation'].append(a[:, half, 0, 0])
     return dict(blocks=[n for n, _ in blocks], total=total.cpu(), **{k: torch.stack(v).detach().cpu() for k, v in out.items()})
 
-# %% ../../nbs/explain/11_attribution.ipynb #b08f6392
-def _jsonable(obj, digits:int):
-    "Tensors and arrays as (nested) lists, floats rounded to `digits` significant digits, recursively."
-    if isinstance(obj, (torch.Tensor, np.ndarray)): obj = obj.tolist()
-    if isinstance(obj, float): return float(f'{obj:.{digits}g}')
-    if isinstance(obj, dict): return {k: _jsonable(v, digits) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)): return [_jsonable(v, digits) for v in obj]
-    return obj
-
-def save_json(
-    obj,                # dicts, lists, numbers, strings, tensors
-    path,               # the file to write; its folder is created
-    digits:int=5,       # significant digits kept of every float
-)->Path:
-    "Write `obj` as JSON, tensors as lists and floats rounded, to `path`."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(_jsonable(obj, digits)))
-    return path
-
-# %% ../../nbs/explain/11_attribution.ipynb #9a387e3c
-def hook_hazards(
-    model:nn.Module,        # any image model
-    images:torch.Tensor,    # a batch it accepts (one image is enough)
-)->dict:                    # module names: 'inplace' activations, 'reused' (called twice or more), 'modified' outputs
-    "Modules that would mislead Captum's hooks: in-place activations, modules called twice, outputs changed in place."
-    inplace = [n for n, m in model.named_modules() if getattr(m, 'inplace', False)]
-    calls, outputs = Counter(), {}
-    def record(name):
-        def hook(module, args, out):
-            calls[name] += 1
-            if isinstance(out, torch.Tensor): outputs[name] = (out, out._version)
-        return hook
-    hooks = [m.register_forward_hook(record(n)) for n, m in model.named_modules() if n]
-    try:
-        with eval_mode(model), torch.no_grad(): model(images[:1])
-    finally:
-        for h in hooks: h.remove()
-    return dict(inplace=inplace, reused=sorted(n for n, c in calls.items() if c > 1),
-                modified=sorted(n for n, (out, v) in outputs.items() if out._version != v))
+# %% ../../nbs/explain/11_attribution.ipynb #71e21539
+__getattr__ = moved_names(__name__, {n: f'explain.attribution_methods.{n}' for n in (
+    'model_input_size', 'layer_names', 'resolve_layer', 'METHODS', 'method_options', 'method_spec', 'seeded', 'hook_hazards')})

@@ -12,8 +12,9 @@ from torch import nn
 import matplotlib.pyplot as plt
 import ipywidgets as widgets
 from captum.attr import visualization as captum_viz
-from .attribution import METHODS, attribute, layer_names, resolve_layer, strip_importance
-from .attribution import image_batch, attribution_targets, model_input_size, method_spec
+from .attribution_methods import METHODS, attribute, layer_names, resolve_layer
+from .attribution_methods import image_batch, attribution_targets, model_input_size, method_spec
+from .attribution import strip_importance
 from .faithfulness import mask_share
 from ..utils import eval_mode
 

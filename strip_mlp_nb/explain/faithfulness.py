@@ -9,7 +9,7 @@ import time
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .attribution import attribute, no_inplace, seeded, image_batch, attribution_targets, batch_chunks, method_spec
+from .attribution_methods import attribute, no_inplace, seeded, image_batch, attribution_targets, batch_chunks, method_spec
 from ..utils import eval_mode
 
 # %% auto #0

@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.colors import LogNorm
 from matplotlib.cm import ScalarMappable
 import matplotlib.patheffects as path_effects
-import ipywidgets as widgets
+from .. import moved_names
 from ..explain.interaction import show_footprint
 from ..layers.strip_layer import StripMLPLayer
 from ..layers.lsmm import LocalStripMixing
@@ -25,8 +25,8 @@ from ..explain.analysis import (MIXERS, build_mixer, default_groups, mixer_probl
 from ..explain.erf import effective_receptive_field, erf_area_ratios
 
 # %% auto #0
-__all__ = ['TRAINED', 'explore_footprint', 'footprint_png', 'involved_weights', 'weights_figure', 'weights_png', 'StripExplorer',
-           'explore_erf', 'erf_png', 'ERFExplorer']
+__all__ = ['TRAINED', 'explorer_model', 'random_explorer_model', 'stage_sizes', 'explorer_images', 'explore_footprint',
+           'footprint_png', 'involved_weights', 'weights_figure', 'weights_png', 'explore_erf', 'erf_png']
 
 # %% ../../nbs/widgets/13_explorers.ipynb #73838d8b
 TRAINED = 'trained stage (shipped model)'
@@ -38,21 +38,24 @@ def _png(fig:plt.Figure, dpi:int=80)->bytes:
     plt.close(fig)
     return buf.getvalue()
 
-def _divisors(n:int)->list[int]:
-    "The positive divisors of n, ascending."
-    return [d for d in range(1, n + 1) if n % d == 0]
-
 @lru_cache(maxsize=1)
-def _shipped()->nn.Module:
-    "The shipped model, taking normalised images (as `_images` gives them)."
+def explorer_model()->nn.Module:
+    "The model the explorers show: the shipped model, taking normalised images (as `explorer_images` gives them)."
     return shipped_model(normalize=False)
 
 @lru_cache(maxsize=1)
-def _random_net()->nn.Module: return random_like(_shipped())
+def random_explorer_model()->nn.Module:
+    "The explorers' model with seed-0 random weights."
+    return random_like(explorer_model())
 
 @lru_cache(maxsize=1)
-def _images()->tuple:
-    "50 embedded test images: (normalised, for display in [0, 1], labels)."
+def stage_sizes()->tuple:
+    "(H, W) of each stage's token map in the explorers' model, read from the model."
+    return tuple(stage_module(explorer_model(), k)[1] for k in range(len(explorer_model().stages)))
+
+@lru_cache(maxsize=1)
+def explorer_images()->tuple:
+    "The explorers' 50 embedded test images: (normalised, for display in [0, 1], labels)."
     (x, y), (raw, _) = embedded_test_images(50), embedded_test_images(50, normalise=False)
     return x, raw, y
 
@@ -63,9 +66,8 @@ def _cached_mixer(kind, size, channels, groups, taps, depth): return build_mixer
 def _module_and_input(kind, size, channels, groups, taps, depth, stage, image)->tuple:
     "(module, input point or None, map size, channels) for a setting; the trained stage fixes its own size."
     if kind != TRAINED: return _cached_mixer(kind, tuple(size), channels, groups, taps, depth), None, tuple(size), channels
-    module, size = stage_module(_shipped(), stage)
-    return module, stage_inputs(_shipped(), _images()[0][image:image + 1])[stage], size, module.channels
-
+    module, size = stage_module(explorer_model(), stage)
+    return module, stage_inputs(explorer_model(), explorer_images()[0][image:image + 1])[stage], size, module.channels
 
 # %% ../../nbs/widgets/13_explorers.ipynb #bb065840
 def explore_footprint(
@@ -89,7 +91,8 @@ def explore_footprint(
                                          status=f"token ({r}, {c}): {html.escape(why)}")
     if kind != TRAINED and (why := mixer_problem(kind, tuple(size), channels, groups=groups, taps=taps, depth=depth)):
         return fail(f"cannot build {kind}: {why}")
-    if kind == TRAINED and not (0 <= stage < 4 and 0 <= image < 50): return fail(f"no stage {stage} or image {image}")
+    if kind == TRAINED and not (0 <= stage < len(stage_sizes()) and 0 <= image < len(explorer_images()[0])):
+        return fail(f"no stage {stage} or image {image}")
     module, x, size, C = _module_and_input(kind, size, channels, groups, taps, depth, stage, image)
     if not (0 <= r < size[0] and 0 <= c < size[1]): return fail(f"outside the {size[0]}x{size[1]} map", module)
     G = next((m.groups for m in module.modules() if isinstance(m, StripMLPLayer)), 1) if kind == TRAINED else \
@@ -161,7 +164,6 @@ def involved_weights(
                 (f"LSMM tall 7x3, channel {group}", local.fc_w.weight.detach()[group, 0], None)]
     return []
 
-
 # %% ../../nbs/widgets/13_explorers.ipynb #7bd02cbd
 def weights_figure(
     module:nn.Module|None, token:tuple, group:int=0,
@@ -193,132 +195,11 @@ def weights_png(
     "`weights_figure` as PNG bytes."
     return _png(weights_figure(module, token, group, title))
 
-
-# %% ../../nbs/widgets/13_explorers.ipynb #d14a98da
-def _wrap()->widgets.Layout:
-    "A row that wraps: the pictures go below the controls on narrow screens."
-    return widgets.Layout(flex_flow='row wrap', align_items='flex-start')
-
-def _control_column(controls:list)->widgets.VBox:
-    "The controls as a column that keeps its width (never squeezed by the pictures beside it), labels and menus unclipped."
-    for c in controls:
-        c.style.description_width = '100px'                             # 'channel group' fits
-        if isinstance(c, widgets.Dropdown): c.layout.width = '350px'    # so does 'trained stage (shipped model)'
-    return widgets.VBox(controls, layout=widgets.Layout(min_width='360px', flex='0 0 auto'))
-
-class _StripControls(widgets.VBox):
-    "The strip explorer's controls, pictures and status line, laid out; the classes below give them meaning and wire them."
-    def __init__(self,
-        kind:str='CGSMM',       # initial mixer (a key of MIXERS, or TRAINED)
-        size:int=9,             # initial resolution (square map)
-        channels:int=16,        # channels of the random mixers
-    ):
-        self.channels = channels
-        self.mixer = widgets.Dropdown(options=[*MIXERS, TRAINED], value=kind, description='mixer')
-        self.stage = widgets.Dropdown(options=[('stage 1 (8x8)', 0), ('stage 2 (4x4)', 1), ('stage 3 (2x2)', 2), ('stage 4 (1x1)', 3)],
-                                      value=0, description='stage')
-        self.size = widgets.IntSlider(size, 2, 20, description='resolution')
-        self.row = widgets.IntSlider(size // 2, 0, size - 1, description='row')
-        self.col = widgets.IntSlider(size // 2, 0, size - 1, description='col')
-        self.depth = widgets.IntSlider(1, 1, 3, description='depth')
-        self.groups = widgets.Dropdown(description='groups')
-        self.group = widgets.Dropdown(description='channel group')
-        self.taps = widgets.Checkbox(True, description='cross-strip taps')
-        self.hold = widgets.Checkbox(True, description='hold LSMM path weights')
-        self.log_scale = widgets.Checkbox(True, description='log colours')
-        self.overlay = widgets.Checkbox(False, description='overlay on image')
-        self.image = widgets.IntSlider(0, 0, 49, description='image')
-        self.picture = widgets.Image(format='png')
-        self.picture.add_class('smlp-footprint')
-        self.weights = widgets.Image(format='png')
-        self.weights.add_class('smlp-weights')
-        self.status = widgets.HTML()
-        self.status.add_class('smlp-status')
-        self._busy = False
-        self.controls = [self.mixer, self.stage, self.size, self.row, self.col, self.depth, self.groups, self.group,
-                         self.taps, self.hold, self.log_scale, self.overlay, self.image]
-        super().__init__([widgets.HBox([_control_column(self.controls), self.picture, self.weights], layout=_wrap()), self.status])
-
-
-# %% ../../nbs/widgets/13_explorers.ipynb #f05b3bc5
-_BLOCKS = ('Strip Mixing Block', 'Strip-MLP block')
-
-class _StripLogic(_StripControls):
-    "What the strip explorer's controls mean: which apply to the chosen mixer, and the `explore_footprint` arguments."
-    def _sync(self):
-        "Slider ranges, the groups on offer, and which controls apply to the chosen mixer."
-        kind, trained = self.mixer.value, self.mixer.value == TRAINED
-        n = (8 >> self.stage.value) if trained else self.size.value
-        self.row.max = self.col.max = n - 1                                 # a value above max is clipped by the slider
-        G0 = None if trained else default_groups(kind, self.channels)
-        strip = self.channels // 2 if kind in _BLOCKS else self.channels
-        options = _divisors(strip) if G0 else ['fixed' if trained else 'n/a']
-        if self.groups.value not in options: self.groups.options, self.groups.value = options, (G0 or options[0])
-        else: self.groups.options = options
-        G = self.groups.value if G0 else (next(m.groups for m in _shipped().stages[self.stage.value].modules()
-                                               if isinstance(m, StripMLPLayer)) if trained else 1)
-        if list(self.group.options) != ['all', *range(G)]: self.group.options = ['all', *range(G)]
-        if self.group.value is None: self.group.value = 'all'
-        self.groups.disabled = self.taps.disabled = G0 is None
-        self.size.disabled = self.depth.disabled = trained
-        self.stage.disabled = not trained
-        self.hold.disabled = kind not in ('LSMM', *_BLOCKS, TRAINED)
-        self.group.disabled = G == 1
-        self.image.disabled = not (trained or self.overlay.value)
-
-    def state(self)->dict:
-        "The control values as `explore_footprint` arguments."
-        kind = self.mixer.value
-        has_strips = kind != TRAINED and default_groups(kind, self.channels) is not None
-        return dict(kind=kind, token=(self.row.value, self.col.value), size=(self.size.value,) * 2,
-                    channels=self.channels, groups=self.groups.value if has_strips else None,
-                    taps=3 if self.taps.value or not has_strips else 1, depth=self.depth.value,
-                    group=None if self.group.value in ('all', None) else self.group.value,
-                    hold_weights=self.hold.value, stage=self.stage.value, image=self.image.value)
-
-    def _notes(self)->str:
-        "Why some controls are greyed out."
-        kind = self.mixer.value
-        if kind == TRAINED: return "; the trained stage fixes resolution, groups and taps"
-        if default_groups(kind, self.channels) is None: return f"; {html.escape(kind)} has no strip weights: groups and taps do not apply"
-        return ''
-
-
-# %% ../../nbs/widgets/13_explorers.ipynb #9d8253a2
-class StripExplorer(_StripLogic):
-    "Strip-mixing explorer: pick a mixer or a trained stage, a token, groups, taps, resolution; see its footprint and weights."
-    def __init__(self,
-        kind:str='CGSMM',       # initial mixer (a key of MIXERS, or TRAINED)
-        size:int=9,             # initial resolution (square map)
-        channels:int=16,        # channels of the random mixers
-    ):
-        super().__init__(kind, size, channels)
-        self.add_class('smlp-strip-explorer')
-        for w in self.controls: w.observe(self.refresh, names='value')
-        self.refresh()
-
-    def refresh(self, change=None):
-        "Adjust the dependent controls, recompute, re-render; errors go to the status line."
-        if self._busy: return
-        self._busy = True
-        try:
-            self._sync()
-            s = self.state()
-            res = explore_footprint(**s)
-            self.status.value = res['status'] + self._notes()
-            img = _images()[1][s['image']] if self.overlay.value else None
-            title = f"stage {s['stage'] + 1}, trained" if s['kind'] == TRAINED else s['kind']
-            self.picture.value = footprint_png(res['footprint'], s['token'], title, log=self.log_scale.value, image=img)
-            self.weights.value = weights_png(res['module'], s['token'], s['group'] or 0, s['kind'])
-        except Exception as e:                                              # never a traceback in the widget
-            self.status.value = f"token ({self.row.value}, {self.col.value}): could not compute: {html.escape(repr(e))}"
-        finally: self._busy = False
-
 # %% ../../nbs/widgets/13_explorers.ipynb #a4924a2b
 @lru_cache(maxsize=128)
 def _erf(model:str, stage:int, token:tuple, first:int, count:int, log:bool)->torch.Tensor:
-    net = _shipped() if model == 'trained' else _random_net()
-    return effective_receptive_field(net, _images()[0][first:first + count], stage, token=token, log=log)
+    net = explorer_model() if model == 'trained' else random_explorer_model()
+    return effective_receptive_field(net, explorer_images()[0][first:first + count], stage, token=token, log=log)
 
 def explore_erf(
     model:str='trained',        # 'trained' (the shipped model) or 'random' (its architecture, seed-0 weights)
@@ -329,14 +210,15 @@ def explore_erf(
     log:bool=True,              # RepLKNet's log10(x + 1) scaling
 )->dict:                        # erf ((32, 32) or None), ratios, token, ok, status (HTML)
     "The ERF explorer's computation for one setting; never raises."
-    side = 8 >> stage if 0 <= stage < 4 else 0
+    sizes, n = stage_sizes(), len(explorer_images()[0])
+    side = sizes[stage][0] if 0 <= stage < len(sizes) else 0
     token = (side // 2, side // 2) if token is None else tuple(token)
     r, c = token
     fail = lambda why: dict(erf=None, ratios={}, token=token, ok=False, status=f"token ({r}, {c}): {html.escape(why)}")
     if model not in ('trained', 'random'): return fail(f"unknown model {model!r}")
-    if not side: return fail(f"no stage {stage}: the shipped model has stages 0..3")
+    if not side: return fail(f"no stage {stage}: the model has stages 0..{len(sizes) - 1}")
     if not (0 <= r < side and 0 <= c < side): return fail(f"outside the {side}x{side} map of stage {stage + 1}")
-    if not (0 <= image and count >= 1 and image + count <= 50): return fail(f"images {image}..{image + count - 1}: only 0..49 exist")
+    if not (0 <= image and count >= 1 and image + count <= n): return fail(f"images {image}..{image + count - 1}: only 0..{n - 1} exist")
     try: erf = _erf(model, stage, token, image, count, log)
     except ValueError as e: return fail(str(e))
     ratios = erf_area_ratios(erf)
@@ -345,7 +227,6 @@ def explore_erf(
     status = (f"<b>{model}</b> model, stage {stage + 1} ({side}x{side} map): token ({r}, {c}), {imgs}; "
               f"area ratios {text}")
     return dict(erf=erf, ratios=ratios, token=token, ok=True, status=status)
-
 
 # %% ../../nbs/widgets/13_explorers.ipynb #d5687574
 def erf_png(
@@ -363,47 +244,5 @@ def erf_png(
         ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=10)
     return _png(fig)
 
-# %% ../../nbs/widgets/13_explorers.ipynb #c3ca1872
-class ERFExplorer(widgets.VBox):
-    "ERF explorer of the shipped model: stage, token, image(s), trained or random weights; the map and its area ratios."
-    def __init__(self):
-        self.model = widgets.ToggleButtons(options=['trained', 'random'], description='weights')
-        self.stage = widgets.Dropdown(options=[('stage 1 (8x8)', 0), ('stage 2 (4x4)', 1), ('stage 3 (2x2)', 2), ('stage 4 (1x1)', 3)],
-                                      value=3, description='stage')
-        self.row = widgets.IntSlider(0, 0, 0, description='row')
-        self.col = widgets.IntSlider(0, 0, 0, description='col')
-        self.image = widgets.IntSlider(0, 0, 49, description='image')
-        self.count = widgets.IntSlider(1, 1, 50, description='images')
-        self.log_scale = widgets.Checkbox(True, description='log10(x + 1)')
-        self.overlay = widgets.Checkbox(True, description='over the image')
-        self.picture = widgets.Image(format='png')
-        self.picture.add_class('smlp-erf')
-        self.status = widgets.HTML()
-        self.status.add_class('smlp-erf-status')
-        self._busy, self._stage = False, None
-        self.controls = [self.model, self.stage, self.row, self.col, self.image, self.count, self.log_scale, self.overlay]
-        super().__init__([widgets.HBox([_control_column(self.controls), self.picture], layout=_wrap()), self.status])
-        self.add_class('smlp-erf-explorer')
-        for w in self.controls: w.observe(self.refresh, names='value')
-        self.refresh()
-
-    def refresh(self, change=None):
-        "Sync the token sliders with the stage (centred on a stage change), recompute, re-render."
-        if self._busy: return
-        self._busy = True
-        try:
-            side = 8 >> self.stage.value
-            if self._stage != self.stage.value:                               # a new stage: its central token
-                self.row.max = self.col.max = side - 1
-                self.row.value = self.col.value = side // 2
-                self._stage = self.stage.value
-            self.count.max = 50 - self.image.value                           # images image .. image + count - 1 exist
-            self.row.disabled = self.col.disabled = side == 1
-            res = explore_erf(self.model.value, self.stage.value, (self.row.value, self.col.value),
-                              self.image.value, self.count.value, self.log_scale.value)
-            self.status.value = res['status']
-            img = _images()[1][self.image.value] if self.overlay.value and self.count.value == 1 else None
-            self.picture.value = erf_png(res['erf'], img, f"ERF, stage {self.stage.value + 1}")
-        except Exception as e:
-            self.status.value = f"could not compute: {html.escape(repr(e))}"
-        finally: self._busy = False
+# %% ../../nbs/widgets/13_explorers.ipynb #3778dcab
+__getattr__ = moved_names(__name__, {n: f'widgets.explorer_widgets.{n}' for n in ('StripExplorer', 'ERFExplorer')})
