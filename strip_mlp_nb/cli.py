@@ -17,7 +17,7 @@ from .data.embedded import EMBEDDED_CLASSES
 from .data.datasets import DATA_KEYS, build_datasets
 from .training.loop import TrainConfig, evaluate, dist_info
 from .training.runtime import resolve_device
-from .training.recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, yaml_problem
+from .training.recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, yaml_problem, unique_key_loader
 from .training.recipes import build_model, run_training
 from .experiments.report import demo, free_cores
 
@@ -63,7 +63,7 @@ def config_from_args(args)->tuple[dict, dict, TrainConfig, dict]:
     for item in args.set or []:
         key, eq, value = item.partition('=')
         if not eq: raise ValueError(f"--set expects section.key=value, got {item!r}")
-        try: _set(raw, key.strip(), yaml.safe_load(value))
+        try: _set(raw, key.strip(), yaml.load(value, Loader=unique_key_loader()))   # no aliases, no key twice
         except yaml.YAMLError as e: raise ValueError(f"--set {item!r}: the value is not valid YAML ({yaml_problem(e)})") from None
     model, data, config = train_config_from_dict(raw, args.config or 'command line')
     return model, data, config, raw

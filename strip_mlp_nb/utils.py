@@ -14,7 +14,8 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'shape_str', 'check_map', 'int_pair']
+__all__ = ['eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'shape_str', 'check_map', 'int_pair', 'figure_png',
+           'text_table']
 
 # %% ../nbs/31_utils.ipynb #e180209e
 @contextmanager
@@ -94,3 +95,36 @@ def int_pair(
     if square and is_int(v): return int(v), int(v)
     if isinstance(v, (tuple, list, torch.Size)) and len(v) == 2 and all(map(is_int, v)): return int(v[0]), int(v[1])
     raise ValueError(f"{name} must be {'an int or ' if square else ''}2 ints (H, W), got {v!r}")
+
+# %% ../nbs/31_utils.ipynb #1d7c702d
+def figure_png(
+    fig,                        # a matplotlib Figure
+    dpi:int=80,
+    **savefig_kw,               # more arguments of `Figure.savefig`, e.g. bbox_inches='tight'
+)->bytes:                       # PNG
+    "A matplotlib figure as PNG bytes; the figure is closed."
+    import io
+    import matplotlib.pyplot as plt
+    buf = io.BytesIO()
+    fig.savefig(buf, format='png', dpi=dpi, **savefig_kw)
+    plt.close(fig)
+    return buf.getvalue()
+
+# %% ../nbs/31_utils.ipynb #5c081ee8
+def text_table(
+    header:list,                # column titles
+    rows:list,                  # one list of cells per row (anything `str` takes)
+    markdown:bool=False,        # True: a Markdown table; False: plain text in aligned columns
+    align:str|None=None,        # 'l' or 'r' per column; None: the first column left, the others right
+)->str:
+    "A table as aligned plain text or as Markdown: the one table formatter of the package."
+    header, rows = [str(h) for h in header], [[str(c) for c in r] for r in rows]
+    align = align or 'l' + 'r' * (len(header) - 1)
+    if len(align) != len(header) or any(len(r) != len(header) for r in rows):
+        raise ValueError(f"text_table: {len(header)} columns in the header, align {align!r}, rows of {sorted({len(r) for r in rows})} cells")
+    if markdown:
+        rule = ['---:' if a == 'r' else '---' for a in align]
+        return '\n'.join('| ' + ' | '.join(r) + ' |' for r in [header, rule, *rows])
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: '  '.join(c.rjust(w) if a == 'r' else c.ljust(w) for c, w, a in zip(r, widths, align)).rstrip()
+    return '\n'.join(line(r) for r in [header, *rows])

@@ -8,7 +8,6 @@ import io
 import math
 import os
 import pickle
-import random
 import tarfile
 import zlib
 from pathlib import Path
@@ -16,18 +15,17 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset, DataLoader, Subset
-from PIL import Image
 from .embedded import TensorImageDataset, embedded_dataset, EMBEDDED_MEAN, EMBEDDED_STD, split_name
 from ..utils import check_regular_file
 from .transforms import IMAGENET_MEAN, IMAGENET_STD, train_transform, eval_transform
+from .image_folders import image_folder_dataset, caltech101_dataset, class_folders, check_fraction
+from .. import moved_names
 
 # %% auto #0
 __all__ = ['DIGITS_MEAN', 'DIGITS_STD', 'FASHION_MNIST_ROOT', 'FASHION_MNIST_CLASSES', 'FASHION_MNIST_MEAN', 'FASHION_MNIST_STD',
-           'CIFAR10_MEAN', 'CIFAR10_STD', 'CIFAR100_MEAN', 'CIFAR100_STD', 'IMG_EXTENSIONS', 'DATA_KEYS',
+           'CIFAR10_MEAN', 'CIFAR10_STD', 'CIFAR100_MEAN', 'CIFAR100_STD', 'MAX_CIFAR_FILE', 'DATA_KEYS',
            'stratified_split', 'digits_dataset', 'read_idx', 'fashion_mnist_dataset', 'ArrayUnpickler',
-           'load_array_pickle', 'cifar_dataset', 'read_image', 'ImageFileDataset', 'image_folder_dataset',
-           'caltech101_split', 'caltech101_dataset', 'dataset_stats', 'dataset_transform', 'build_datasets',
-           'data_loaders']
+           'load_array_pickle', 'cifar_dataset', 'dataset_stats', 'dataset_transform', 'build_datasets', 'data_loaders']
 
 # %% ../../nbs/data/24_datasets.ipynb #69b84ba2
 DIGITS_MEAN, DIGITS_STD = (0.3047,) * 3, (0.3234,) * 3
@@ -41,18 +39,13 @@ def _load_digits()->tuple:  # images (1797, 8, 8) float in [0, 16], labels (1797
     digits = load_digits()
     return torch.tensor(digits.images, dtype=torch.float32), torch.tensor(digits.target)
 
-def _check_fraction(f):
-    "Raise unless `f` is a share strictly between 0 and 1 (both splits keep images)."
-    if not isinstance(f, (int, float)) or isinstance(f, bool) or not 0 < f < 1:
-        raise ValueError(f"train_fraction must be a number strictly between 0 and 1, got {f!r}")
-
 def stratified_split(
     labels:torch.Tensor,         # (N,) class indices
     train_fraction:float=0.8,    # share of each class that goes to train (rounded)
     seed:int=0,                  # seed of the shuffle within each class
 )->tuple:                        # (train indices, test indices), each sorted
     "Per-class random split of indices, with its own generator."
-    _check_fraction(train_fraction)
+    check_fraction(train_fraction)
     g = torch.Generator().manual_seed(seed)
     train, test = [], []
     for k in labels.unique():
@@ -201,12 +194,20 @@ _CIFAR = {10: dict(folder='cifar-10-batches-py', archive='cifar-10-python.tar.gz
           100: dict(folder='cifar-100-python', archive='cifar-100-python.tar.gz', meta='meta',
                     train=['train'], test=['test'], labels='fine_labels', names='fine_label_names')}
 
+MAX_CIFAR_FILE = 256 << 20     # the largest CIFAR file is CIFAR-100's `train`, 155 MB: larger ones are refused unread
+
+def _check_size(size:int, where:str):
+    "Refuse a file (or an archive member) that declares more than MAX_CIFAR_FILE bytes, before reading it."
+    if size > MAX_CIFAR_FILE: raise ValueError(f"{where}: {size:,} bytes, more than any CIFAR file (MAX_CIFAR_FILE, "
+                                               f"{MAX_CIFAR_FILE:,}): refused before reading")
+
 def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path for messages)}
     "The named files of a CIFAR dataset, from its extracted folder in `root` or else its archive."
     folder, archive = root / spec['folder'], root / spec['archive']
     if folder.is_dir():
         missing = [n for n in names if not (folder / n).is_file()]
         if missing: raise FileNotFoundError(f"{folder}: missing {', '.join(missing)} (expected {', '.join(names)})")
+        for n in names: _check_size((folder / n).stat().st_size, str(folder / n))
         return {n: ((folder / n).read_bytes(), str(folder / n)) for n in names}
     if archive.is_file():
         wanted, found = {f"{spec['folder']}/{n}": n for n in names}, {}
@@ -214,6 +215,7 @@ def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path
             with tarfile.open(archive, 'r:gz') as tar:
                 for member in tar:
                     if member.isfile() and member.name in wanted:
+                        _check_size(member.size, f"{archive}:{member.name}")          # the size its header declares
                         found[wanted[member.name]] = (tar.extractfile(member).read(), f"{archive}:{member.name}")
         except (tarfile.TarError, OSError, EOFError) as e:
             raise ValueError(f"{archive}: not a readable .tar.gz archive ({e})") from e
@@ -237,6 +239,8 @@ def _cifar_batch(obj, where:str, label_key:str, num_classes:int)->tuple:  # imag
         raise ValueError(f"{where}: labels must lie in [0, {num_classes}), got [{labels.min()}, {labels.max()}]")
     return torch.from_numpy(data.reshape(-1, 3, 32, 32).copy()), labels   # rows (N, 3072) -> (N, 3, 32, 32): R, G, B planes
 
+
+# %% ../../nbs/data/24_datasets.ipynb #ca86457a
 def cifar_dataset(
     root:str|Path,               # folder holding `cifar-10-batches-py/` or `cifar-10-python.tar.gz` (CIFAR-100 likewise)
     split:str='train',           # 'train' (50000 images) or 'test' (10000)
@@ -255,104 +259,6 @@ def cifar_dataset(
     batches = [_cifar_batch(load_array_pickle(*files[n]), files[n][1], spec['labels'], num_classes) for n in spec[split]]
     images, labels = torch.cat([b[0] for b in batches]), torch.cat([b[1] for b in batches])
     return TensorImageDataset(images, labels, [str(c) for c in names], transform=transform)
-
-# %% ../../nbs/data/24_datasets.ipynb #a7a513d6
-IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp')
-
-def _rgb01(img:Image.Image)->np.ndarray:  # (H, W, 3) float32 in [0, 1]
-    "The pixels as RGB in [0, 1] at any bit depth: 8-bit modes, 16-bit or 32-bit integers (greyscale), 32-bit floats."
-    if img.mode not in ('I', 'I;16', 'I;16B', 'I;16L', 'F'): return np.asarray(img.convert('RGB'), dtype=np.float32) / 255
-    a = np.asarray(img, dtype=np.float64)                                          # (H, W)
-    if img.mode == 'F' and not (np.isfinite(a).all() and 0 <= a.min() and a.max() <= 1):
-        raise ValueError(f"its float pixels must lie in [0, 1], found {a.min():g} to {a.max():g}")
-    if img.mode != 'F': a = a / (65535 if a.max() <= 65535 else 2**31 - 1)         # 16-bit depth, else 32-bit
-    return np.repeat(a[..., None], 3, axis=2).astype(np.float32)
-
-def read_image(path:str|Path)->torch.Tensor:  # (3, H, W) float32 in [0, 1]
-    "An image file decoded with Pillow, as RGB in [0, 1] at its own bit depth; an unreadable file raises an OSError naming it."
-    try:
-        with Image.open(path) as img: rgb = _rgb01(img)                             # (H, W, 3)
-    except (OSError, ValueError, Image.DecompressionBombError) as e:
-        raise OSError(f"cannot read image {path}: {e}") from e
-    return torch.from_numpy(rgb).permute(2, 0, 1).contiguous()                      # (H, W, 3) -> (3, H, W)
-
-class ImageFileDataset(Dataset):
-    "Images read from files when an item is asked for; `samples` lists `(path, label)`."
-    def __init__(self,
-        samples:list,          # (path, label) pairs
-        classes:list,          # class names, indexed by label
-        transform=None,        # callable on an image (3, H, W) float in [0, 1]
-    ):
-        self.samples, self.classes, self.transform = list(samples), list(classes), transform
-        self.class_to_idx = {c: k for k, c in enumerate(self.classes)}
-        self.labels = torch.tensor([label for _, label in self.samples], dtype=torch.long)
-
-    def __len__(self)->int: return len(self.samples)
-
-    def __getitem__(self, i:int)->tuple:
-        path, label = self.samples[i]
-        image = read_image(path)
-        return (self.transform(image) if self.transform else image), label
-
-    def __repr__(self)->str: return f"{type(self).__name__}({len(self)} images, {len(self.classes)} classes)"
-
-def _class_folders(root:Path)->list:  # sorted sub-folders, hidden ones skipped
-    "The class folders of an image-folder dataset, or an error naming `root`."
-    if not root.is_dir(): raise FileNotFoundError(f"{root}: no such folder (expected one folder per class inside)")
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith('.'))
-    if not folders: raise ValueError(f"{root}: no class folders inside (expected {root}/<class>/<image>)")
-    return folders
-
-def _image_files(folder:Path, extensions:tuple=IMG_EXTENSIONS)->list:  # sorted by name
-    "The image files of one class folder; an empty folder is an error naming it."
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith('.') and p.suffix.lower() in extensions)
-    if not files: raise ValueError(f"{folder}: no image files ({' '.join(extensions)}) in this class folder")
-    return files
-
-def image_folder_dataset(
-    root:str|Path,                     # folder with one sub-folder of images per class
-    transform=None,                    # callable on an image (3, H, W) float in [0, 1]
-    extensions:tuple=IMG_EXTENSIONS,   # file endings counted as images (case-insensitive)
-)->ImageFileDataset:                   # items `(image, label)`
-    "The `root/<class>/<image>` layout: classes in sorted order, images in sorted order within each."
-    folders = _class_folders(Path(root))
-    samples = [(path, k) for k, folder in enumerate(folders) for path in _image_files(folder, extensions)]
-    return ImageFileDataset(samples, [f.name for f in folders], transform)
-
-# %% ../../nbs/data/24_datasets.ipynb #d5540825
-def caltech101_split(
-    root:str|Path,                   # folder holding `101_ObjectCategories/` (or that folder itself)
-    seed:int=1024,                   # the official script's seed
-    train_fraction:float=0.8,        # the official script's ratio: the first int(0.8 n) shuffled files of a class train
-    include_background:bool=False,   # keep the BACKGROUND_Google folder as a class
-)->tuple:                            # (train samples, test samples, classes); samples are (path, label) lists
-    "The per-class split of the official script, with sorted listings and a random stream of its own."
-    _check_fraction(train_fraction)
-    root = Path(root)
-    categories = root if root.name == '101_ObjectCategories' else root / '101_ObjectCategories'
-    if not categories.is_dir():
-        raise FileNotFoundError(f"{categories}: no such folder (expected the extracted Caltech-101 archive: "
-                                f"101_ObjectCategories/<class>/image_0001.jpg ...)")
-    folders = [f for f in _class_folders(categories) if include_background or f.name != 'BACKGROUND_Google']
-    rng, train, test = random.Random(seed), [], []
-    for k, folder in enumerate(folders):
-        files = _image_files(folder)
-        rng.shuffle(files)
-        n = int(len(files) * train_fraction)
-        train += [(p, k) for p in files[:n]]; test += [(p, k) for p in files[n:]]
-    return train, test, [f.name for f in folders]
-
-def caltech101_dataset(
-    root:str|Path,                   # folder holding `101_ObjectCategories/` (or that folder itself)
-    split:str='train',               # 'train' or 'test' (the script's 'val')
-    seed:int=1024,                   # the official script's seed
-    train_fraction:float=0.8,        # share of each class in train
-    transform=None,                  # callable on an image (3, H, W) float in [0, 1]
-    include_background:bool=False,   # keep BACKGROUND_Google as a 102nd class
-)->ImageFileDataset:                 # items `(image, label)`, images at their own size
-    "Caltech-101, split per class as the official Strip-MLP script does."
-    train, test, classes = caltech101_split(root, seed, train_fraction, include_background)
-    return ImageFileDataset(train if split_name(split) == 'train' else test, classes, transform)
 
 # %% ../../nbs/data/24_datasets.ipynb #0d4dd48b
 DATA_KEYS = {
@@ -405,8 +311,9 @@ def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
     if name in ('cifar10', 'cifar100'):
         return cifar_dataset(root, which, num_classes=10 if name == 'cifar10' else 100, transform=transform)
     if name == 'caltech101': return caltech101_dataset(root, which, **kw)
-    if name == 'image_folder':
-        return image_folder_dataset(Path(root) / ('train' if split == 'train' else 'val'), transform=transform)
+    if name == 'image_folder':                                           # one class list for both splits: train/'s
+        classes = [f.name for f in class_folders(Path(root) / 'train')]
+        return image_folder_dataset(Path(root) / ('train' if split == 'train' else 'val'), transform=transform, classes=classes)
     raise ValueError(f"unknown dataset {name!r}; known: {DATA_KEYS['dataset']}")
 
 def build_datasets(
@@ -445,3 +352,7 @@ def data_loaders(
     g = torch.Generator().manual_seed(seed)
     return (DataLoader(train, batch_size, shuffle=True, generator=g, num_workers=num_workers, drop_last=drop_last),
             DataLoader(test, batch_size, shuffle=False, num_workers=num_workers))
+
+# %% ../../nbs/data/24_datasets.ipynb #8e7d3d66
+__getattr__ = moved_names(__name__, {n: f'data.image_folders.{n}' for n in (
+    'IMG_EXTENSIONS', 'read_image', 'ImageFileDataset', 'caltech101_split')})

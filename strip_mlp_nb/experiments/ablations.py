@@ -7,24 +7,17 @@ from __future__ import annotations
 import argparse
 import copy
 import sys
-import time
 from pathlib import Path
-import torch
-from ..utils import asset_path
-from ..models.strip_mlp import StripMLPNet, count_params
-from ..models.checkpoint import save_checkpoint
-from ..training.loop import train
-from ..data.datasets import build_datasets
-from ..training.recipes import DEMO_CONFIG, run_training, train_config_from_dict, build_model
-from ..explain.analysis import embedded_test_images
-from ..explain.erf import effective_receptive_field
 from .. import moved_names
+from ..utils import asset_path
+from ..models.strip_mlp import count_params
+from ..training.recipes import DEMO_CONFIG, run_training, train_config_from_dict, build_model
 from .grid import (run_grid, read_results, write_results, class_accuracy, grid_table, format_grid_table,
                                            plot_grid, paired_effects, format_paired_effects, class_table, plot_class_table)
 
 # %% auto #0
 __all__ = ['ABLATION_VARIANTS', 'COLOUR_VARIANTS', 'ABLATION_RECIPES', 'ABLATION_RESULTS', 'ablation_config', 'variant_params',
-           'score_ablation', 'run_ablations', 'stored_experiments', 'reference_model', 'erf_comparison', 'main']
+           'score_ablation', 'run_ablations', 'stored_experiments', 'main']
 
 # %% ../../nbs/experiments/12_experiments.ipynb #ccf0585c
 ABLATION_VARIANTS = {   # variant name: changes to the recipe's model section
@@ -126,50 +119,6 @@ def stored_experiments()->list[dict]:
     if not ABLATION_RESULTS.exists(): raise FileNotFoundError(f"{ABLATION_RESULTS} is missing: run `python -m strip_mlp_nb.experiments.ablations`")
     return read_results(ABLATION_RESULTS)
 
-# %% ../../nbs/experiments/12_experiments.ipynb #cb880d56
-def _erf_recipe(mixer:str, epochs:int)->tuple:
-    "(model kwargs, data kwargs, TrainConfig) of the demo recipe with another token mixer and epoch count."
-    raw = copy.deepcopy(DEMO_CONFIG)
-    raw['model'].update(token_mixer=mixer, num_classes=10)
-    raw['train']['epochs'] = epochs
-    return train_config_from_dict(raw, f'demo recipe, token_mixer={mixer!r}')
-
-def reference_model(
-    mixer:str='strip',          # token mixer: 'strip', 'global', 'global_linear' or 'axial'
-    seed:int=0,                 # as `strip-mlp train` seeds the initial weights
-)->StripMLPNet:                 # untrained, in eval mode
-    "The demo's network (E=32, depths 1,1,2,1, 32x32) with a given token mixer and its seeded initial weights."
-    model_kw, _, _ = _erf_recipe(mixer, 1)
-    with torch.random.fork_rng():
-        torch.manual_seed(seed)
-        return build_model(model_kw).eval()
-
-# %% ../../nbs/experiments/12_experiments.ipynb #782cf6a8
-def erf_comparison(
-    mixers:tuple=('global', 'axial', 'strip'),
-    epochs:int=5,               # training epochs of the demo recipe (its 1-epoch warm-up, then the cosine over the rest)
-    n_images:int=50,            # test images the ERFs average over (RepLKNet: 50)
-    stages:tuple=(0, 1, 2, 3),  # stages whose central output is explained
-    save_dir=None,              # a folder to keep the trained models in (mixer.pt), e.g. outputs/analysis_erf
-    progress:bool=False,
-)->dict:                        # maps: 'mixer, before|after, stage k' -> (32, 32) ERF; runs: mixer -> accuracy, params, seconds
-    "Train the demo network with each token mixer briefly; ERFs of every stage before and after, and the test accuracy."
-    images, _ = embedded_test_images(n_images)
-    maps, runs = {}, {}
-    for mixer in mixers:
-        _, data_kw, config = _erf_recipe(mixer, epochs)
-        train_data, val_data = build_datasets(data_kw, 32)
-        model = reference_model(mixer, config.seed)
-        for k in stages: maps[f'{mixer}, before, stage {k + 1}'] = effective_receptive_field(model, images, k)
-        t0 = time.perf_counter()
-        history = train(model, train_data, val_data, config, progress=progress)
-        model.eval()
-        for k in stages: maps[f'{mixer}, after, stage {k + 1}'] = effective_receptive_field(model, images, k)
-        runs[mixer] = dict(epochs=epochs, test_acc=history[-1]['val_acc'], params=count_params(model),
-                           seconds=round(time.perf_counter() - t0, 1), threads=torch.get_num_threads())
-        if save_dir is not None: save_checkpoint(model, Path(save_dir) / f'{mixer}.pt', history=history)
-    return dict(maps=maps, runs=runs)
-
 # %% ../../nbs/experiments/12_experiments.ipynb #e2e43e02
 def main(argv:list|None=None)->int:
     "python -m strip_mlp_nb.experiments.ablations: train the ablation grid and print the table."
@@ -209,4 +158,5 @@ __getattr__ = moved_names(__name__, {   # names this module held before the grid
     **{n: f'experiments.grid.{n}' for n in ('class_accuracy', 'paired_effects', 'format_paired_effects', 't_quantile',
                                             't_critical', 't_p_value', 'holm', 'class_table', 'plot_class_table')},
     'ablation_table': 'experiments.grid.grid_table', 'format_ablation_table': 'experiments.grid.format_grid_table',
-    'plot_ablations': 'experiments.grid.plot_grid', 'shipped_ablations': 'experiments.ablations.stored_experiments'})
+    'plot_ablations': 'experiments.grid.plot_grid', 'shipped_ablations': 'experiments.ablations.stored_experiments',
+    'reference_model': 'experiments.erf_runs.reference_model', 'erf_comparison': 'experiments.erf_runs.erf_comparison'})

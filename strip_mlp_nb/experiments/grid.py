@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 import numpy as np
 import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from tqdm.auto import tqdm
-from ..utils import atomic_write
+from ..utils import atomic_write, text_table
 from ..training.loop import evaluate
 
 # %% auto #0
@@ -152,16 +154,15 @@ def grid_table(
 def format_grid_table(table:list[dict])->str:
     "A Markdown table of `grid_table`'s rows, accuracies in %."
     macs, val = any(t['macs'] for t in table), any('val_mean' in t for t in table)
-    lines = ['| dataset | size | variant | params |' + (' MACs |' if macs else '') + ' seeds | test acc, mean ± sd | min - max | '
-             'vs Strip-MLP |' + (' val acc | chosen epoch |' if val else '')]
-    lines.append('|' + '---|' * (lines[0].count('|') - 1))
-    for t in table:
+    def cells(t):
         delta = '' if t['variant'] == 'Strip-MLP' or math.isnan(t['delta']) else f"{100 * t['delta']:+.2f}"
-        cells = [t['dataset'], t['img_size'], t['variant'], f"{t['params'] / 1e6:.3f} M"] + ([f"{t['macs'] / 1e6:.2f} M"] if macs else [])
-        cells += [t['n'], f"{100 * t['mean']:.2f} ± {100 * t['sd']:.2f}", f"{100 * t['min']:.2f} - {100 * t['max']:.2f}", delta]
-        if val: cells += [f"{100 * t['val_mean']:.2f}", f"{t['best_epoch']:.1f} of {t['epochs']}"] if 'val_mean' in t else ['', '']
-        lines.append('| ' + ' | '.join(map(str, cells)) + ' |')
-    return '\n'.join(lines)
+        out = [t['dataset'], t['img_size'], t['variant'], f"{t['params'] / 1e6:.3f} M"] + ([f"{t['macs'] / 1e6:.2f} M"] if macs else [])
+        out += [t['n'], f"{100 * t['mean']:.2f} ± {100 * t['sd']:.2f}", f"{100 * t['min']:.2f} - {100 * t['max']:.2f}", delta]
+        if val: out += [f"{100 * t['val_mean']:.2f}", f"{t['best_epoch']:.1f} of {t['epochs']}"] if 'val_mean' in t else ['', '']
+        return out
+    header = ['dataset', 'size', 'variant', 'params', *(['MACs'] if macs else []), 'seeds', 'test acc, mean ± sd', 'min - max',
+              'vs Strip-MLP', *(['val acc', 'chosen epoch'] if val else [])]
+    return text_table(header, [cells(t) for t in table], markdown=True, align='lrl' + 'r' * (len(header) - 3))
 
 # %% ../../nbs/experiments/41_grid.ipynb #c6160f69
 def _colour(variant:str, reference:str)->str:
@@ -175,7 +176,10 @@ def plot_grid(
     "Test accuracy of every run, per dataset, input size and variant: seeds as dots, mean ± sd as a bar."
     table, groups = grid_table(rows, reference), _groups(rows)
     most = max(sum((t['dataset'], t['img_size']) == g for t in table) for g in groups)
-    fig, axes = plt.subplots(1, len(groups), figsize=(4.6 * len(groups), 0.45 * most + 1.4), squeeze=False)
+    ncol = 6 if len(groups) > 1 else 2                                  # the key's columns, below the panels
+    key_h = 0.22 * -(-6 // ncol) + 0.2                                  # its height in inches
+    height = 0.45 * most + 1.4 + key_h
+    fig, axes = plt.subplots(1, len(groups), figsize=(4.6 * len(groups), height), squeeze=False)
     for ax, (dataset, size) in zip(axes[0], groups):
         rows_d = [t for t in table if (t['dataset'], t['img_size']) == (dataset, size)]
         y = np.arange(len(rows_d))[::-1]
@@ -190,7 +194,13 @@ def plot_grid(
         ns = sorted({t['n'] for t in rows_d})
         ax.set_title(f"{dataset}, {size}x{size} ({ns[0]}{'' if len(ns) == 1 else f' to {ns[-1]}'} seeds per variant)")
         ax.grid(axis='x', alpha=0.3)
-    fig.tight_layout()
+    key = [Line2D([], [], marker='o', color='k', ls='', ms=3.5, label='one seed'),
+           Line2D([], [], marker='|', color='#7f7f7f', ls='-', ms=10, label='mean ± sd over seeds'),
+           Line2D([], [], color='#1f77b4', ls='--', label=f'mean of {reference}'),
+           *(Patch(color=c, label=l) for c, l in (('#1f77b4', reference), ('#ff7f0e', 'other token mixers'),
+                                                  ('#7f7f7f', f'{reference} without one of its parts')))]
+    fig.legend(handles=key, loc='lower center', ncol=ncol, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, key_h / height, 1, 1))
     plt.close(fig)
     return fig
 
@@ -287,13 +297,10 @@ def verdict(e:dict)->str:
 
 def format_paired_effects(effects:list[dict])->str:
     "A Markdown table of `paired_effects`, in points."
-    lines = ['| size | variant | seeds | effect (points) | 95% interval | p | Holm p | smallest detectable | verdict |',
-             '|---|---|---|---|---|---|---|---|---|']
-    for e in effects:
-        lines.append(f"| {e['img_size']} | {e['variant']} | {e['n']} | {100 * e['effect']:+.2f} | "
-                     f"{100 * e['low']:+.2f} to {100 * e['high']:+.2f} | {e['p']:.3f} | {e['p_holm']:.3f} | "
-                     f"{100 * e['detectable']:.2f} | {verdict(e)} |")
-    return '\n'.join(lines)
+    return text_table(['size', 'variant', 'seeds', 'effect (points)', '95% interval', 'p', 'Holm p', 'smallest detectable', 'verdict'],
+                      [[e['img_size'], e['variant'], e['n'], f"{100 * e['effect']:+.2f}", f"{100 * e['low']:+.2f} to {100 * e['high']:+.2f}",
+                        f"{e['p']:.3f}", f"{e['p_holm']:.3f}", f"{100 * e['detectable']:.2f}", verdict(e)] for e in effects],
+                      markdown=True, align='rlrrrrrrl')
 
 # %% ../../nbs/experiments/41_grid.ipynb #d6f7749f
 def class_table(
@@ -320,12 +327,15 @@ def plot_class_table(
     delta = 100 * (table - ref)                                               # (V, K) points against the reference
     fig, ax = plt.subplots(figsize=(0.75 * len(classes) + 2.5, 0.5 * len(variants) + 1.6))
     lim = max(1.0, np.abs(delta).max())
-    ax.imshow(np.where(np.arange(len(variants))[:, None] == variants.index(reference), np.nan, delta),
-              cmap='RdBu', vmin=-lim, vmax=lim, aspect='auto')
+    im = ax.imshow(np.where(np.arange(len(variants))[:, None] == variants.index(reference), np.nan, delta),
+                   cmap='RdBu', vmin=-lim, vmax=lim, aspect='auto')
     for i, v in enumerate(variants):
         for k in range(len(classes)):
             text = f"{100 * ref[k]:.0f}%" if v == reference else f"{delta[i, k]:+.1f}"
-            ax.text(k, i, text, ha='center', va='center', fontsize=7, fontweight='bold' if v == reference else None)
+            dark = v != reference and abs(delta[i, k]) > 0.6 * lim                   # white text on dark cells
+            ax.text(k, i, text, ha='center', va='center', fontsize=7, fontweight='bold' if v == reference else None,
+                    color='white' if dark else 'black')
+    fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label=f'change against {reference} (points)')
     ax.set_xticks(range(len(classes)), classes, rotation=35, ha='right', fontsize=8)
     ax.set_yticks(range(len(variants)), variants, fontsize=8)
     ax.set_title(f"{dataset}, {img_size}x{img_size}: per-class accuracy of {reference} (bold) and each variant's change in points", fontsize=9)

@@ -12,14 +12,17 @@ from ..models.strip_mlp import count_params, count_macs
 from ..models.checkpoint import load_checkpoint, read_checkpoint
 from ..training.loop import evaluate
 from ..data.datasets import build_datasets
-from ..training.recipes import read_recipe, train_config_from_dict, build_model, run_training
+from ..training.recipes import read_recipe, load_yaml, train_config_from_dict, build_model, run_training
 from .ablations import ABLATION_VARIANTS
 from .. import moved_names
-from .grid import run_grid, merge_results, grid_table, format_grid_table, paired_effects, format_paired_effects
+from ..utils import asset_path
+from .grid import run_grid, merge_results, read_results, grid_table, format_grid_table, paired_effects, format_paired_effects
+from ..utils import text_table
 
 # %% auto #0
-__all__ = ['REAL_RECIPE', 'NUM_CLASSES', 'PARAM_TOLERANCE', 'MATCHED', 'REMOVED', 'REAL_VARIANTS', 'matched_embed_dim',
-           'real_config', 'variant_costs', 'format_costs', 'score_run', 'run_real_grid', 'main']
+__all__ = ['REAL_RECIPE', 'NUM_CLASSES', 'PARAM_TOLERANCE', 'MATCHED', 'REMOVED', 'REAL_VARIANTS', 'REAL_RESULTS',
+           'matched_embed_dim', 'real_config', 'variant_costs', 'format_costs', 'score_run', 'run_real_grid', 'main',
+           'stored_real_runs']
 
 # %% ../../nbs/experiments/38_real_data.ipynb #eee28738
 REAL_RECIPE = 'cpu/fashion_mnist'      # every run's recipe (strip_mlp_nb/assets/configs/cpu/fashion_mnist.yaml)
@@ -104,18 +107,16 @@ def variant_costs(
 
 def format_costs(rows:list[dict])->str:
     "A Markdown table of `variant_costs`."
-    lines = ['| variant | E | params | vs Strip-MLP | MACs (one image) | vs Strip-MLP |', '|---|---|---|---|---|---|']
-    lines += [f"| {r['variant']} | {r['embed_dim']} | {r['params']:,} | {r['params_ratio'] - 1:+.1%} | {r['macs']:,} | "
-              f"{r['macs_ratio'] - 1:+.1%} |" for r in rows]
-    return '\n'.join(lines)
+    return text_table(['variant', 'E', 'params', 'vs Strip-MLP', 'MACs (one image)', 'vs Strip-MLP'],
+                      [[r['variant'], r['embed_dim'], f"{r['params']:,}", f"{r['params_ratio'] - 1:+.1%}", f"{r['macs']:,}",
+                        f"{r['macs_ratio'] - 1:+.1%}"] for r in rows], markdown=True)
 
 # %% ../../nbs/experiments/38_real_data.ipynb #0c79a93e
 def _check_epochs(run_dir:Path, epochs:int):
     "Refuse a run folder started for another number of epochs (run_training would extend or cut its schedule)."
     saved = run_dir / 'config.yaml'
     if not saved.exists(): return
-    import yaml
-    had = (yaml.safe_load(saved.read_text()) or {}).get('train', {}).get('epochs')
+    had = (load_yaml(saved.read_text(), str(saved)) or {}).get('train', {}).get('epochs')
     if had != epochs: raise ValueError(f"{run_dir} holds a run of {had} epochs, not {epochs}: use another --out, "
                                        "or the same --epochs as before")
 
@@ -225,6 +226,14 @@ def main(argv:list|None=None)->int:
     return 0
 
 if __name__ == '__main__' and '__file__' in globals(): raise SystemExit(main())   # not when a notebook runs this cell
+
+# %% ../../nbs/experiments/38_real_data.ipynb #b38stored2
+REAL_RESULTS = asset_path('results', 'fashion_mnist_grid.json')
+
+def stored_real_runs()->list[dict]:
+    "Every run of the Fashion-MNIST grid shipped inside the package: variant, seed, val_acc, test_acc, confusion, val_curve, ..."
+    if not REAL_RESULTS.exists(): raise FileNotFoundError(f"{REAL_RESULTS} is missing: run `python -m strip_mlp_nb.experiments.real_data`")
+    return read_results(REAL_RESULTS)
 
 # %% ../../nbs/experiments/38_real_data.ipynb #ef08d6c0
 __getattr__ = moved_names(__name__, {   # names this module held before the grid's machinery moved to experiments.grid

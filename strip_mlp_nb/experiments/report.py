@@ -16,7 +16,8 @@ from ..models.strip_mlp import StripMLPNet, count_params, count_macs, model_from
 from ..explain.interaction import token_footprint
 from ..explain.summary import image_footprint
 from ..data.datasets import build_datasets
-from ..training.loop import evaluate, run_folder
+from ..training.loop import evaluate
+from ..training.run_folder import run_folder, RUN_FILES
 from ..training.recipes import DEMO_CONFIG, train_config_from_dict, run_training
 from ..training.shipped import SHIPPED_MODEL
 
@@ -103,7 +104,9 @@ def plot_history(
         pts = [(e, h[key]) for e, h in zip(ep, history) if h.get(key) is not None]
         if pts: ax.plot(*zip(*pts), marker='o', ms=3, label=label, **kw)
     curve(axs[0], 'train_loss', 'train (smoothed / mixed targets)'); curve(axs[0], 'val_loss', 'validation')
-    curve(axs[1], 'train_acc', 'train'); curve(axs[1], 'val_acc', 'validation'); curve(axs[1], 'val_acc5', 'validation top-5', ls=':')
+    curve(axs[1], 'train_acc', 'train'); curve(axs[1], 'val_acc', 'validation')
+    if any(h.get('val_acc5') is not None and h['val_acc5'] < 1 for h in history):   # always 100 %: nothing to show
+        curve(axs[1], 'val_acc5', 'validation top-5', ls=':')
     curve(axs[2], 'lr', 'at epoch end', color='gray')
     for ax, name in zip(axs, ('loss', 'accuracy', 'learning rate')):
         ax.set(xlabel='epoch', title=name); ax.legend(fontsize=8); ax.grid(alpha=0.3)
@@ -192,7 +195,7 @@ def demo(
     if epochs is not None: config = dataclasses.replace(config, epochs=epochs, warmup_epochs=min(config.warmup_epochs, epochs))
     if train_size is not None: data_kw['train_size'] = train_size
     build_datasets(data_kw, model_kw['img_size'], splits=())            # checks the data values, builds nothing
-    with run_folder(out_dir, overwrite=overwrite):                       # another run's folder is refused
+    with run_folder(out_dir, overwrite=overwrite, files=(*RUN_FILES, *REPORT_FILES)):   # nothing of the user's is replaced
         return _demo(Path(out_dir), ckpt, model_kw, data_kw, config, time_limit, progress)
 
 # %% ../../nbs/experiments/28_report.ipynb #f1c3477e

@@ -5,13 +5,13 @@
 # %% ../../nbs/explain/30_attribution_plots.ipynb #1c0ef055
 from __future__ import annotations
 import html
-import io
 import numpy as np
 import torch
 from torch import nn
 import matplotlib.pyplot as plt
 import ipywidgets as widgets
 from captum.attr import visualization as captum_viz
+from ..utils import figure_png
 from .attribution_methods import METHODS, attribute, layer_names, resolve_layer
 from .attribution_methods import image_batch, attribution_targets, model_input_size, method_spec
 from .attribution import strip_importance
@@ -264,12 +264,6 @@ def explorer_figure(
     return fig
 
 # %% ../../nbs/explain/30_attribution_plots.ipynb #cb7c51e3
-def _png(fig:plt.Figure)->bytes:
-    "A figure as PNG bytes, for an `ipywidgets.Image`."
-    buf = io.BytesIO()
-    fig.savefig(buf, format='png', dpi=90, bbox_inches='tight')
-    return buf.getvalue()
-
 class AttributionExplorer(widgets.VBox):
     "Browse images x methods x layers x views; the controls drive `explorer_check` and `explorer_figure`."
     def __init__(self,
@@ -299,4 +293,4 @@ class AttributionExplorer(widgets.VBox):
             except Exception as e: problem = f"could not compute this map: {type(e).__name__}: {e}"
         self.status.value = (f"<span style='color:#b03a2e'>{html.escape(problem)}</span>" if problem
                              else f"<i>{html.escape(METHODS[method][2])}</i>")
-        self.picture.value = _png(self.figure) if self.figure is not None else b''
+        self.picture.value = figure_png(self.figure, 90, bbox_inches='tight') if self.figure is not None else b''

@@ -13,7 +13,7 @@ from torch import nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.colors import LogNorm
-from ..utils import eval_mode, asset_path
+from ..utils import eval_mode, asset_path, text_table
 
 # %% auto #0
 __all__ = ['ERF_FILES', 'effective_receptive_field', 'erf_area_ratios', 'show_erfs', 'save_erf_comparison', 'load_erf_comparison',
@@ -36,7 +36,7 @@ def effective_receptive_field(
     token:tuple|None=None,      # (row, col) on the stage map; None: the central token (h // 2, w // 2), as RepLKNet
     log:bool=True,              # log10(x + 1) before normalising, as RepLKNet; False: the plain mean
     batch_size:int=25,          # images per backward pass (the result does not depend on it)
-    normalise:bool=True,        # divide by the maximum, as RepLKNet; False: the values themselves (e.g. the mean gradient)
+    normalize:bool=True,        # divide by the maximum, as RepLKNet; False: the values themselves (e.g. the mean gradient)
 )->torch.Tensor:                # (H, W) float map, input-sized; in [0, 1] with max 1 when normalised
     "RepLKNet's effective receptive field: mean over images of relu(d relu(central output).sum() / d image), summed over colours."
     if images.dim() == 3: images = images[None]
@@ -56,8 +56,8 @@ def effective_receptive_field(
             total += F.relu(grad).sum((0, 1)).double().cpu()                    # (H, W)
     erf = total / len(images)
     if log: erf = torch.log10(erf + 1)
-    if not normalise: return erf.float()
-    if erf.max() <= 0: raise ValueError("the gradient is zero everywhere: no ERF to normalise (dead central token?)")
+    if not normalize: return erf.float()
+    if erf.max() <= 0: raise ValueError("the gradient is zero everywhere: no ERF to normalize (dead central token?)")
     return (erf / erf.max()).float()
 
 # %% ../../nbs/explain/10_erf.ipynb #dcf331ce
@@ -124,8 +124,6 @@ def load_erf_comparison(npz=ERF_FILES[0], meta=ERF_FILES[1])->dict:
 # %% ../../nbs/explain/10_erf.ipynb #05affe18
 def format_area_ratios(maps:dict, thresholds:tuple=(0.2, 0.3, 0.5, 0.99))->str:
     "Plain-text table of RepLKNet's area ratios for several ERF maps."
-    lines = [f"{'model':>30} " + ' '.join(f"{f't={t:.0%}':>7}" for t in thresholds)]
-    for k, m in maps.items():
-        a = erf_area_ratios(m, thresholds)
-        lines.append(f"{k:>30} " + ' '.join(f"{a[t]['ratio']:>7.3f}" for t in thresholds))
-    return '\n'.join(lines)
+    ratios = {k: erf_area_ratios(m, thresholds) for k, m in maps.items()}
+    return text_table(['model', *(f't={t:.0%}' for t in thresholds)],
+                      [[k, *(f"{a[t]['ratio']:.3f}" for t in thresholds)] for k, a in ratios.items()])

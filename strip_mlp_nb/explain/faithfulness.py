@@ -10,7 +10,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .attribution_methods import attribute, no_inplace, seeded, image_batch, attribution_targets, batch_chunks, method_spec
-from ..utils import eval_mode
+from ..utils import eval_mode, text_table
 
 # %% auto #0
 __all__ = ['FAITHFULNESS_METHODS', 'mask_share', 'deletion_insertion', 'curve_auc', 'faithfulness', 'faithfulness_table',
@@ -118,15 +118,13 @@ def format_faithfulness(
 )->str:                     # a Markdown table
     "The faithfulness table in Markdown: share in mask, ratio to the mask's area, deletion and insertion AUC."
     pct = lambda r, k: f"{100 * r[k]:.0f}%" if k in r else '-'
-    lines = ([f"Masks cover {100 * area:.1f}% of an image on average; {rows[0]['images']} images.", ''] if area is not None else []) + [
-        '| method | share in mask | ratio to mask area | deletion AUC (lower is better) | insertion AUC (higher is better) '
-        '| beats random: share / deletion / insertion |', '|---|---|---|---|---|---|']
-    for r in rows:
-        lines.append(f"| {r['method']} | {r['share']:.3f} ± {r['share_sd']:.3f} | {r['ratio']:.1f} ± {r['ratio_sd']:.1f} "
-                     f"(of means {r['ratio_of_means']:.1f}) | {r['deletion']:.3f} ± {r['deletion_sd']:.3f} | "
-                     f"{r['insertion']:.3f} ± {r['insertion_sd']:.3f} | "
-                     f"{pct(r, 'share_wins')} / {pct(r, 'deletion_wins')} / {pct(r, 'insertion_wins')} |")
-    return '\n'.join(lines)
+    head = f"Masks cover {100 * area:.1f}% of an image on average; {rows[0]['images']} images.\n\n" if area is not None else ''
+    return head + text_table(
+        ['method', 'share in mask', 'ratio to mask area', 'deletion AUC (lower is better)', 'insertion AUC (higher is better)',
+         'beats random: share / deletion / insertion'],
+        [[r['method'], f"{r['share']:.3f} ± {r['share_sd']:.3f}", f"{r['ratio']:.1f} ± {r['ratio_sd']:.1f} (of means {r['ratio_of_means']:.1f})",
+          f"{r['deletion']:.3f} ± {r['deletion_sd']:.3f}", f"{r['insertion']:.3f} ± {r['insertion_sd']:.3f}",
+          f"{pct(r, 'share_wins')} / {pct(r, 'deletion_wins')} / {pct(r, 'insertion_wins')}"] for r in rows], markdown=True)
 
 # %% ../../nbs/explain/29_faithfulness.ipynb #6ea16ac2
 def randomisation_steps(model:nn.Module)->list[tuple[str, list[str]]]:  # (label, module names), head first

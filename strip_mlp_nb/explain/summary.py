@@ -9,6 +9,7 @@ from torch import nn
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyBboxPatch, Circle, Rectangle
 from einops import rearrange
+from ..utils import text_table
 
 # %% auto #0
 __all__ = ['show_architecture', 'show_strip_mixing_block', 'show_cgsmm', 'show_lsmm', 'show_strip_rearrange', 'model_summary',
@@ -129,8 +130,8 @@ def _cgsmm_steps(ax, y0:float, cascade:bool, C:int, G:int, H:int, W:int):
     ax.text(-0.5, top + 1.1, ("cascade=True (official): the column step reads the row step's output z" if cascade else
                               'cascade=False (parallel, an ablation): both steps read x'), fontsize=9, fontweight='bold')
     _box(ax, 0, top, 0.8, 0.55, f"x\n({C}, {H}, {W})", _GREY, 7.5)
-    for y, d, pos, mlp in ((top, 1, 'relate_pos_h: P_h', f"proj_h: row strip MLP\n{G} groups, 3 rows"),
-                           (bot, -1, 'relate_pos_w: P_w', f"proj_w: column strip MLP\n{G} groups, 3 columns")):
+    for y, d, pos, mlp in ((top, 1, 'relate_pos_h: R_h', f"proj_h: row strip MLP\n{G} groups, 3 rows"),
+                           (bot, -1, 'relate_pos_w: R_w', f"proj_w: column strip MLP\n{G} groups, 3 columns")):
         _node(ax, 1.2, y, '+'); _box(ax, 1.2, y + 0.6 * d, 1.3, 0.35, pos, _ORANGE, 7)
         _arrow(ax, (1.2, y + 0.42 * d), (1.2, y + 0.17 * d))
         _box(ax, 2.9, y, 1.7, 0.6, mlp, _BLUE, 7); _node(ax, 4.45, y, 'C')
@@ -262,11 +263,9 @@ def model_summary(
 
 def format_summary(rows:list[dict])->str:
     "Plain-text table of `model_summary` rows."
-    lines = [f"{'model':<22}{'label':<14}{'params':>12}{'paper':>12}{'GMACs':>8}{'paper':>7}{'top-1':>7}"]
-    for r in rows:
-        lines.append(f"{r['name']:<22}{r['label']:<14}{r['params']:>12,}{r['paper_params']:>12,}"
-                     f"{r['macs'] / 1e9:>8.2f}{r['paper_macs'] / 1e9:>7.2f}{r['paper_top1']:>7.1f}")
-    return '\n'.join(lines)
+    return text_table(['model', 'label', 'params', 'official', 'GMACs', 'official', 'paper top-1'],
+                      [[r['name'], r['label'], f"{r['params']:,}", f"{r['paper_params']:,}", f"{r['macs'] / 1e9:.2f}",
+                        f"{r['paper_macs'] / 1e9:.2f}", f"{r['paper_top1']:.1f}"] for r in rows], align='llrrrrr')
 
 # %% ../../nbs/explain/22_summary.ipynb #f0558423
 def show_summary(rows:list[dict])->plt.Figure:

@@ -15,8 +15,8 @@ from .fast_paths import SameConv2d
 from .token_mixers import GlobalTokenMixer, AxialMixer, ConvTokenMixer
 
 # %% auto #0
-__all__ = ['StripMixingBlock', 'norm_act_depthwise', 'token_mixer', 'TokenMixing', 'GRN', 'ChannelMixing', 'DropPath',
-           'StripMLPBlock']
+__all__ = ['TOKEN_MIXERS', 'StripMixingBlock', 'norm_act_depthwise', 'token_mixer', 'TokenMixing', 'GRN', 'ChannelMixing',
+           'DropPath', 'StripMLPBlock']
 
 # %% ../../nbs/layers/05_blocks.ipynb #2e578ce0
 def _drop_branch_names(module, state_dict, prefix, local_metadata):
@@ -64,6 +64,8 @@ def norm_act_depthwise(channels:int, kernel:int=3)->nn.Sequential:
     return nn.Sequential(OrderedDict(BN=nn.BatchNorm2d(channels), Activation=nn.GELU(),
                                      Conv=SameConv2d(channels, channels, kernel, padding=kernel // 2, groups=channels, bias=False)))
 
+TOKEN_MIXERS = ('strip', 'global', 'global_linear', 'axial', 'conv')   # the names `token_mixer` (and StripMLPConfig) take
+
 def token_mixer(
     kind:str,                 # 'strip' (Strip-MLP), or a reference mixer: 'global', 'global_linear', 'axial' or 'conv'
     channels:int, size:tuple, groups:int|None=None, taps:int=3, local:bool=True, cascade:bool=True,
@@ -74,7 +76,7 @@ def token_mixer(
     if kind == 'global_linear': return GlobalTokenMixer(channels, size, act_layer=nn.Identity)   # linear over tokens
     if kind == 'axial': return AxialMixer(channels, size)
     if kind == 'conv': return ConvTokenMixer(channels, size)                                    # a dense 3x3 conv
-    raise ValueError(f"unknown token mixer {kind!r}: use 'strip', 'global', 'global_linear', 'axial' or 'conv'")
+    raise ValueError(f"unknown token mixer {kind!r}: use one of {', '.join(map(repr, TOKEN_MIXERS))}")
 
 class TokenMixing(nn.Module):
     "Depthwise 3x3 pre-activation conv, then the Strip Mixing Block (or a reference mixer, for ablations)."

@@ -36,8 +36,8 @@ class CascadeGroupStripMixing(nn.Module):
         groups = groups or strip_groups(2 * channels)
         if channels % groups: raise ValueError(f"channels={channels} must be a multiple of groups={groups}")
         self.channels, self.size, self.groups, self.cascade = channels, (H, W), groups, cascade
-        self.relate_pos_h = RelativePositionTable(channels, H)     # P_h, added before the row step
-        self.relate_pos_w = RelativePositionTable(channels, W)     # P_w, added before the column step
+        self.relate_pos_h = RelativePositionTable(channels, H)     # R_h, added before the row step
+        self.relate_pos_w = RelativePositionTable(channels, W)     # R_w, added before the column step
         self.proj_h = FastStripMLPLayer(groups, W, 'row', taps)       # mixes the W tokens of 3 adjacent rows
         self.proj_w = FastStripMLPLayer(groups, H, 'column', taps)    # mixes the H tokens of 3 adjacent columns
         self.fuse_h = PointwiseConv2d(2 * channels, channels, bias=False)   # 1x1 conv
@@ -45,12 +45,12 @@ class CascadeGroupStripMixing(nn.Module):
         self.fuse_w = PointwiseConv2d(2 * channels, channels, bias=False)
 
     def row_step(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
-        "Strip MLP along rows (with P_h), fused with the input: GELU(BN(fuse_h[rows, x]))."
+        "Strip MLP along rows (with R_h), fused with the input: GELU(BN(fuse_h[rows, x]))."
         rows = self.proj_h(x + self.relate_pos_h(self.size[0], self.size[1]))
         return F.gelu(self.BN(self.fuse_h(torch.cat([rows, x], dim=1))))
 
     def column_step(self, x:torch.Tensor, z:torch.Tensor)->torch.Tensor:  # input x, row-step output z -> (N, C, H, W)
-        "Strip MLP along columns of z (with P_w), fused with the cascade's input x: fuse_w[x, columns]."
+        "Strip MLP along columns of z (with R_w), fused with the cascade's input x: fuse_w[x, columns]."
         columns = self.proj_w(z + self.relate_pos_w(self.size[0], self.size[1]))
         return self.fuse_w(torch.cat([x, columns], dim=1))
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import torch
 from torch import nn
+from ..utils import text_table
 
 # %% auto #0
 __all__ = ['GlobalTokenMixer', 'AxialMixer', 'ConvTokenMixer', 'mixer_cost', 'mixer_costs', 'format_costs']
@@ -86,7 +87,7 @@ def mixer_cost(
     size:int|tuple,             # H = W, or (H, W)
     channels:int,               # C, the block's channels (only 'strip' and 'conv' depend on it)
     *,
-    groups:int|None=None,       # 'strip' only: channel groups G; None: the official rule int(C / (2p))
+    groups:int|None=None,       # 'strip' only: channel groups G; None: the official rule G = (C/2) / P, P = 2 if 80 divides C else 4 (`strip_groups`)
     expansion:float=0.5,        # 'global' only: D_S as a multiple of H*W, as in `GlobalTokenMixer`
 )->dict:                        # kind, size, channels, tokens heard, fraction of H*W, token-mixing params
     "Tokens one inner output token hears in ONE layer of `kind`, and that layer's token-mixing parameters."
@@ -114,8 +115,6 @@ def mixer_costs(
 # %% ../../nbs/layers/00_token_mixers.ipynb #df8ec33d
 def format_costs(rows:list[dict])->str:
     "Plain-text table of `mixer_costs` rows."
-    lines = [f"{'map':>7} {'C':>4} {'kind':>7} {'tokens heard':>13} {'of HW':>6} {'token params':>13}"]
-    for r in rows:
-        lines.append(f"{r['size'][0]:>3}x{r['size'][1]:<3} {r['channels']:>4} {r['kind']:>7} {r['tokens']:>13,} "
-                     f"{r['fraction']:>6.1%} {r['params']:>13,}")
-    return '\n'.join(lines)
+    return text_table(['map', 'C', 'kind', 'tokens heard', 'of HW', 'token params'],
+                      [[f"{r['size'][0]}x{r['size'][1]}", r['channels'], r['kind'], f"{r['tokens']:,}", f"{r['fraction']:.1%}",
+                        f"{r['params']:,}"] for r in rows])

@@ -10,6 +10,7 @@ import os
 import pickle
 import re
 import warnings
+import zipfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -18,8 +19,8 @@ from torch import nn
 from ..utils import atomic_write, check_regular_file
 
 # %% auto #0
-__all__ = ['CheckpointError', 'UnsafeCheckpointError', 'OfficialConfig', 'read_checkpoint', 'save_checkpoint', 'LoadResult',
-           'load_checkpoint', 'build_to_fit', 'config_sizes', 'check_sizes']
+__all__ = ['MAX_CHECKPOINT_BYTES', 'MAX_INFLATE', 'CheckpointError', 'UnsafeCheckpointError', 'OfficialConfig', 'read_checkpoint',
+           'save_checkpoint', 'LoadResult', 'load_checkpoint', 'build_to_fit', 'config_sizes', 'check_sizes']
 
 # %% ../../nbs/models/20_checkpoint.ipynb #a52718e3
 class CheckpointError(ValueError):
@@ -63,7 +64,7 @@ def _untag(obj, memo:dict|None=None, depth:int=0):
     elif type(obj) is tuple: obj = memo[id(obj)] = tuple(_untag(v, memo, depth + 1) for v in obj)
     return obj
 
-# %% ../../nbs/models/20_checkpoint.ipynb #20a44e4a
+# %% ../../nbs/models/20_checkpoint.ipynb #c2736b69
 def _reason(e:BaseException)->str:
     "Type and first useful line of an exception, without torch's long weights-only preamble."
     m = str(e)
@@ -71,13 +72,35 @@ def _reason(e:BaseException)->str:
     m = m.split('Check the documentation of torch.load')[0].strip()
     return type(e).__name__ + (f": {m.splitlines()[0].split('. ')[0][:160]}" if m else '')
 
-# %% ../../nbs/models/20_checkpoint.ipynb #c2736b69
+MAX_CHECKPOINT_BYTES = 16 << 30   # the most a checkpoint may declare it holds (Strip-MLP-B with its optimiser: about 1 GB)
+MAX_INFLATE = 16                  # a compressed member may declare at most this many times its size in the file
+
+def _check_declared(src, name:str):
+    "Refuse a zip checkpoint whose directory declares more than the limits allow; reads the directory only."
+    pos = src.tell() if hasattr(src, 'tell') else None
+    try:
+        if not zipfile.is_zipfile(src): return                          # torch's legacy format: checked by torch itself
+        with zipfile.ZipFile(src) as z: members = z.infolist()
+    except (OSError, zipfile.BadZipFile) as e: raise CheckpointError(f"could not read {name}: a damaged zip archive ({e})") from None
+    finally:
+        if pos is not None: src.seek(pos)
+    total = sum(m.file_size for m in members)
+    if total > MAX_CHECKPOINT_BYTES:
+        raise CheckpointError(f"{name} declares {total:,} bytes of content, more than MAX_CHECKPOINT_BYTES "
+                              f"({MAX_CHECKPOINT_BYTES:,}): refused before reading")
+    for m in members:
+        if m.compress_type != zipfile.ZIP_STORED and m.file_size > MAX_INFLATE * m.compress_size + (1 << 20):
+            raise CheckpointError(f"{name}: its member {m.filename} declares {m.file_size:,} bytes from {m.compress_size:,} "
+                                  f"compressed (more than {MAX_INFLATE}x): torch.save does not write such files; refused before inflating")
+
+# %% ../../nbs/models/20_checkpoint.ipynb #f2a23716
 def _torch_load(src, name:str):
     "`torch.load(src, weights_only=True)` on the CPU, with yacs nodes read as data and clear errors."
     if isinstance(src, (str, os.PathLike)) and not Path(src).exists(): raise FileNotFoundError(f"no checkpoint file at {name}")
     if isinstance(src, (str, os.PathLike)):
         try: check_regular_file(src, 'checkpoint')                       # a FIFO would block open() forever
         except ValueError as e: raise CheckpointError(str(e)) from None
+    _check_declared(src, name)
     try:
         with torch.serialization.safe_globals([(_CfgNodeStandIn, 'yacs.config.CfgNode')]):
             obj = torch.load(src, map_location='cpu', weights_only=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 from ..utils import int_pair
+from ..layers.blocks import TOKEN_MIXERS
 
 # %% auto #0
 __all__ = ['check_config', 'drop_path_rates']
@@ -83,9 +84,9 @@ def _input_norm(cfg)->dict:
     return dict(input_mean=mean, input_std=std)
 
 def _mixer(kind:str)->str:
-    "The token mixer's name, if it is one: 'strip', 'global', 'global_linear', 'axial' or 'conv'."
-    if kind not in ('strip', 'global', 'global_linear', 'axial', 'conv'):
-        raise ValueError(f"StripMLPConfig.token_mixer must be 'strip', 'global', 'global_linear', 'axial' or 'conv', got {kind!r}")
+    "The token mixer's name, if it is one of `TOKEN_MIXERS`."
+    if kind not in TOKEN_MIXERS:
+        raise ValueError(f"StripMLPConfig.token_mixer must be one of {', '.join(map(repr, TOKEN_MIXERS))}, got {kind!r}")
     return kind
 
 def drop_path_rates(depths:tuple, rate:float, schedule:str)->tuple:

@@ -8,7 +8,6 @@ import contextlib
 import dataclasses
 import json
 import math
-import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -24,12 +23,13 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler, Subset
 from tqdm.auto import tqdm
 from ..models.checkpoint import save_checkpoint, read_checkpoint, load_checkpoint, CheckpointError
 from ..utils import atomic_write, eval_mode
+from .run_folder import run_folder
 from .optim import build_optimizer, build_scheduler, mix_batch, soft_cross_entropy
 from .runtime import (DistInfo, dist_info, init_distributed, resolve_device, amp_dtype, epoch_seed,
                                   seed_everything, rng_state, set_rng_state, bars_shown)
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'TrainConfig', 'epoch_loader', 'evaluate', 'run_folder', 'train']
+__all__ = ['TrainConfig', 'epoch_loader', 'evaluate', 'Run', 'train']
 
 # %% ../../nbs/training/40_loop.ipynb #efc8a292
 _AMP = ('auto', 'bf16', 'fp16', 'off')
@@ -182,11 +182,24 @@ def _write_json(obj, path:Path):
     "Write `obj` as JSON atomically (temporary file in the same folder, then rename), readable like the checkpoints."
     with atomic_write(path) as f: json.dump(obj, f, indent=1)
 
-def _train_state(model, optimizer, scheduler, scaler, epoch:int, history:list, config:TrainConfig, info:DistInfo)->dict:
-    "Everything besides the weights that a checkpoint stores to continue a run."
-    return dict(epoch=epoch, history=history, train_config=dataclasses.asdict(config), world_size=info.world_size,
-                optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(), scaler=scaler.state_dict(),
-                rng=rng_state())
+@dataclasses.dataclass
+class Run:
+    "What the steps of one training run share: the model and what trains it, the config, the processes, the device."
+    model:nn.Module             # on its device; checkpoints hold its weights
+    optimizer:torch.optim.Optimizer
+    scheduler:object            # stepped once per optimiser step
+    scaler:torch.amp.GradScaler # loss scaling for float16 autocast (disabled otherwise)
+    config:TrainConfig
+    info:DistInfo               # rank and world size
+    device:torch.device
+    dtype:torch.dtype|None      # autocast dtype; None: float32
+    net:nn.Module|None = None   # what the forward pass calls: the model, or its DDP wrapper (set after resuming)
+
+    def train_state(self, epoch:int, history:list)->dict:
+        "Everything besides the weights that a checkpoint stores to continue a run."
+        return dict(epoch=epoch, history=history, train_config=dataclasses.asdict(self.config), world_size=self.info.world_size,
+                    optimizer=self.optimizer.state_dict(), scheduler=self.scheduler.state_dict(), scaler=self.scaler.state_dict(),
+                    rng=rng_state())
 
 # %% ../../nbs/training/40_loop.ipynb #f984e0ff
 def _sync_buffers(model:nn.Module, info:DistInfo):
@@ -201,35 +214,36 @@ def _config_changes(saved:dict, config:TrainConfig)->list[str]:
     return [f"{k}: {saved.get(k)!r} -> {v!r}" for k, v in now.items()
             if k not in skip and k in saved and (tuple(saved[k]) if isinstance(saved[k], list) else saved[k]) != v]
 
-def _resume(path:Path, model, optimizer, scheduler, scaler, config:TrainConfig, info:DistInfo)->tuple[int, list]:
+def _resume(path:Path, run:Run)->tuple[int, list]:
     "Load a `train` checkpoint into the run's objects; returns (epochs done, history)."
-    load_checkpoint(model, path)                                        # strict: same architecture
+    load_checkpoint(run.model, path)                                    # strict: same architecture
     _, meta = read_checkpoint(path)
     missing = {'epoch', 'optimizer', 'scheduler', 'history'} - set(meta)
     if missing: raise CheckpointError(f"{path} has weights but no training state ({sorted(missing)}): it was not "
                                       "written by `train`, so it cannot be resumed; load it as initial weights instead")
-    if changes := _config_changes(meta.get('train_config', {}), config):
+    if changes := _config_changes(meta.get('train_config', {}), run.config):
         warnings.warn(f"resuming {path} with a different TrainConfig ({'; '.join(changes)}): the run will not "
                       "match an uninterrupted one")
-    if meta.get('world_size', 1) != info.world_size:
-        warnings.warn(f"resuming {path}, written by {meta.get('world_size')} process(es), with {info.world_size}: "
+    if meta.get('world_size', 1) != run.info.world_size:
+        warnings.warn(f"resuming {path}, written by {meta.get('world_size')} process(es), with {run.info.world_size}: "
                       "the data order and batch statistics change")
-    optimizer.load_state_dict(meta['optimizer'])
-    scheduler.load_state_dict(meta['scheduler'])
-    if meta.get('scaler'): scaler.load_state_dict(meta['scaler'])
+    run.optimizer.load_state_dict(meta['optimizer'])
+    run.scheduler.load_state_dict(meta['scheduler'])
+    if meta.get('scaler'): run.scaler.load_state_dict(meta['scaler'])
     if meta.get('rng'): set_rng_state(meta['rng'])
     return int(meta['epoch']), list(meta['history'])
 
 # %% ../../nbs/training/40_loop.ipynb #2a0205dd
-def _train_epoch(model, loader, optimizer, scheduler, scaler, config:TrainConfig, rng:np.random.Generator,
-                 device:torch.device, dtype, transform, bar, info:DistInfo)->tuple[float, float, float]:
+def _train_epoch(run:Run, loader, rng:np.random.Generator, transform, bar)->torch.Tensor:
     "One pass over this rank's batches; returns summed (loss * n, correct, n) of this rank. Stops at a non-finite loss."
+    model, optimizer, scheduler, scaler, config, device, info = (run.net, run.optimizer, run.scheduler, run.scaler, run.config,
+                                                                 run.device, run.info)
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]
     sums = torch.zeros(3, dtype=torch.float64, device=device)
     for step, (x, y) in enumerate(_batches(loader, device, transform)):
         x, targets, _ = mix_batch(x, y, _num_classes(model), config, rng)       # (N, C, H, W), (N, K)
-        with _autocast(device, dtype): logits = model(x)                          # (N, K)
+        with _autocast(device, run.dtype): logits = model(x)                      # (N, K)
         loss = soft_cross_entropy(logits.float(), targets)
         if _all_sum((~torch.isfinite(loss)).float(), info).item():               # any rank: all stop together
             raise FloatingPointError(f"step {step + 1}: the loss is not finite ({loss.item()} on rank {info.rank})")
@@ -252,69 +266,6 @@ def _num_classes(model:nn.Module)->int:
     if not k: raise ValueError("train needs a classifier with a `num_classes` attribute > 0")
     return k
 
-# %% ../../nbs/training/40_loop.ipynb #93597d40
-RUN_FILES = ('last.pt', 'best.pt', 'history.json', 'config.yaml')   # what a run writes into its folder
-_HELD = set()                                                       # run folders this process holds
-
-def _alive(pid:int)->bool:
-    "Whether a process with this PID exists (on this machine)."
-    try: os.kill(pid, 0)
-    except ProcessLookupError: return False
-    except PermissionError: return True
-    return True
-
-def _process_start(pid:int)->str:
-    "When process `pid` started (clock ticks after boot, /proc/PID/stat's field 22), or '' where /proc does not say."
-    try: return Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[19]
-    except (OSError, IndexError): return ''
-
-def _lock_holder(text:str)->int|None:
-    "The PID a lock names, if that very process still runs; None if the lock is stale (its writer is gone)."
-    try: pid, start = int(text.split()[0]), (text.split()[1:] or [''])[0]
-    except (ValueError, IndexError): return None
-    if pid == os.getpid(): return None                                  # our PID, not taken by us: an earlier process's
-    if not _alive(pid) or (start and _process_start(pid) not in ('', start)): return None  # gone, or the PID reused
-    return pid
-
-def _take_lock(lock:Path):
-    "Create `lock` holding this PID and start time; one left by a gone process is taken over, one of a live process refused."
-    for _ in range(3):
-        try:
-            with os.fdopen(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644), 'w') as f:
-                f.write(f"{os.getpid()} {_process_start(os.getpid())}".strip())
-            return
-        except FileExistsError:
-            try: holder = _lock_holder(lock.read_text())
-            except OSError: holder = None
-            if holder: raise FileExistsError(f"{lock.parent} is in use by another run (process {holder}): "
-                                             "wait for it to finish, or choose another folder") from None
-            lock.unlink(missing_ok=True)                                # left by a run that was killed
-    raise FileExistsError(f"could not take the lock {lock}")
-
-# %% ../../nbs/training/40_loop.ipynb #6cd36b7d
-@contextlib.contextmanager
-def run_folder(
-    out,                        # the run's folder (created if missing); None: no folder, nothing to guard
-    resume:bool|str=False,      # True / 'auto': this run continues the folder's run
-    overwrite:bool=False,       # True: delete the folder's earlier run files first
-):
-    "Hold a run folder for one run: refuse another run's files or a live run, clean up after killed saves."
-    out = None if out is None else Path(out)
-    if out is None or out.resolve() in _HELD or not dist_info().is_main: yield out; return
-    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"{out} is a file, not a folder: choose another output folder")
-    out.mkdir(parents=True, exist_ok=True)
-    _take_lock(out / '.lock'); _HELD.add(out.resolve())
-    try:
-        old = [n for n in RUN_FILES if (out / n).exists()]
-        if old and not resume and not overwrite:
-            raise FileExistsError(f"{out} holds another run ({', '.join(old)}): continue it with resume (--resume), "
-                                  "replace it with overwrite (--overwrite), or choose another folder")
-        for n in old if overwrite and not resume else (): (out / n).unlink()
-        for t in [t for n in RUN_FILES for t in out.glob(f'.{n}.*.tmp')]: t.unlink(missing_ok=True)   # a killed save's
-        yield out
-    finally:
-        _HELD.discard(out.resolve()); (out / '.lock').unlink(missing_ok=True)
-
 # %% ../../nbs/training/40_loop.ipynb #be857bf1
 def _run_files(out_dir, resume)->tuple:
     "(out folder, its last.pt), both None without `out_dir`, after checking `resume` against them."
@@ -322,11 +273,13 @@ def _run_files(out_dir, resume)->tuple:
     if resume and out is None: raise ValueError("resume needs out_dir, the folder holding last.pt")
     if resume not in (False, True, 'auto'): raise ValueError(f"resume must be False, True or 'auto', got {resume!r}")
     last = out / 'last.pt' if out is not None else None
-    if resume is True and not last.exists(): raise FileNotFoundError(f"nothing to resume: no {last}")
+    if resume is True and not last.exists(): raise FileNotFoundError(f"nothing to resume: no {last}" + (" (the run there saved no epoch: start it again with overwrite, --overwrite)" if out.is_dir() else ""))
     return out, last
 
-def _prepare(model:nn.Module, train_data:Dataset, config:TrainConfig, info:DistInfo, device:torch.device, dtype)->tuple:
-    "The model on its device (SyncBatchNorm if asked), its optimizer, scheduler and gradient scaler."
+def _prepare(model:nn.Module, train_data:Dataset, config:TrainConfig, info:DistInfo)->Run:
+    "The run: the model on its device (SyncBatchNorm if asked), its optimizer, scheduler and gradient scaler."
+    device = resolve_device(config.device, info)
+    dtype = amp_dtype(config.amp, device)
     model.to(device)
     if config.sync_bn and info.distributed:
         if device.type != 'cuda': raise ValueError("sync_bn=True needs CUDA (SyncBatchNorm has no CPU kernel)")
@@ -340,28 +293,29 @@ def _prepare(model:nn.Module, train_data:Dataset, config:TrainConfig, info:DistI
         raise ValueError(f"with drop_last=False each epoch would end on a batch of one image ({per_rank} images per process, "
                          f"batch_size {config.batch_size}), which BatchNorm cannot train on: set drop_last=True or change batch_size")
     scaler = torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
-    return model, optimizer, build_scheduler(optimizer, config, steps), scaler
+    return Run(model, optimizer, build_scheduler(optimizer, config, steps), scaler, config, info, device, dtype)
 
-def _run_epoch(net:nn.Module, train_data:Dataset, epoch:int, optimizer, scheduler, scaler, config:TrainConfig,
-               device:torch.device, dtype, batch_transform, info:DistInfo, show:bool):
+def _run_epoch(run:Run, train_data:Dataset, epoch:int, batch_transform, show:bool)->torch.Tensor:
     "Seed the epoch from `(seed, epoch, rank)` and train one pass over this rank's batches, with a bar if `show`."
+    config, info, device = run.config, run.info, run.device
     seed = epoch_seed(config.seed, epoch, info.rank)
     seed_everything(seed)                                       # drop path, per-image augmentation: (seed, epoch, rank)
     rng = np.random.default_rng(seed)                           # mixup / cutmix choices
     loader = epoch_loader(train_data, config.batch_size, epoch=epoch, seed=config.seed, drop_last=config.drop_last,
                           num_workers=config.num_workers, info=info, pin_memory=device.type == 'cuda')
     bar = tqdm(total=len(loader), desc=f'epoch {epoch + 1}', leave=False) if show and bars_shown() else None
-    try: return _train_epoch(net, loader, optimizer, scheduler, scaler, config, rng, device, dtype, batch_transform, bar, info)
+    try: return _train_epoch(run, loader, rng, batch_transform, bar)
     except FloatingPointError as e:
         raise FloatingPointError(f"epoch {epoch + 1}, {e}: training stopped, nothing of this epoch was saved") from None
     finally:
         if bar is not None: bar.close()
 
 # %% ../../nbs/training/40_loop.ipynb #f9bc27ed
-def _epoch_row(epoch:int, sums, model:nn.Module, optimizer, val_data, config:TrainConfig, eval_batch_transform, info:DistInfo)->dict:
+def _epoch_row(run:Run, epoch:int, sums, val_data, eval_batch_transform)->dict:
     "One row of history: the epoch's training loss and accuracy over all ranks, the learning rate, validation."
-    loss_sum, correct, n = _all_sum(sums, info).tolist()
-    _sync_buffers(model, info)
+    model, optimizer, config = run.model, run.optimizer, run.config
+    loss_sum, correct, n = _all_sum(sums, run.info).tolist()
+    _sync_buffers(model, run.info)
     row = dict(epoch=epoch + 1, train_loss=loss_sum / n, train_acc=correct / n,
                lr=optimizer.param_groups[0]['lr'], val_loss=None, val_acc=None, val_acc5=None)
     if val_data is not None:
@@ -386,22 +340,20 @@ def _report(epochs, row:dict, config:TrainConfig):
     tqdm.write(f"epoch {row['epoch']}/{config.epochs}: train loss {row['train_loss']:.3f}{val_text}, "
                f"lr {row['lr']:.2e}, {row['time']:.1f}s")
 
-def _out_of_time(t_run:float, row:dict, time_limit:float|None, device:torch.device, info:DistInfo)->bool:
+def _out_of_time(run:Run, t_run:float, row:dict, time_limit:float|None)->bool:
     "Whether the next epoch would overrun `time_limit` on any rank (all ranks then stop together)."
     if time_limit is None: return False
     over = time.perf_counter() - t_run + row['time'] > time_limit
-    return _all_sum(torch.tensor(float(over), device=device), info).item() > 0
+    return _all_sum(torch.tensor(float(over), device=run.device), run.info).item() > 0
 
 # %% ../../nbs/training/40_loop.ipynb #d2cce954
 def _train(model, train_data, val_data, config:TrainConfig, info:DistInfo, out, last, resume, batch_transform,
            eval_batch_transform, progress:bool, time_limit, extra)->list[dict]:
     "The body of `train`, in a run folder it holds."
-    device = resolve_device(config.device, info)
-    dtype = amp_dtype(config.amp, device)
-    model, optimizer, scheduler, scaler = _prepare(model, train_data, config, info, device, dtype)
-    start, history = _resume(last, model, optimizer, scheduler, scaler, config, info) if resume and last.exists() else (0, [])
-    net = nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == 'cuda' else None) \
-          if info.distributed else model
+    run = _prepare(model, train_data, config, info)
+    start, history = _resume(last, run) if resume and last.exists() else (0, [])
+    run.net = nn.parallel.DistributedDataParallel(run.model, device_ids=[run.device.index] if run.device.type == 'cuda' else None) \
+              if info.distributed else run.model
     show = progress and info.is_main
     if show and start: tqdm.write(f"resuming from {last}: {start} of {config.epochs} epochs done")
     best = max((h['val_acc'] for h in history if h.get('val_acc') is not None), default=-1.0)
@@ -410,16 +362,15 @@ def _train(model, train_data, val_data, config:TrainConfig, info:DistInfo, out, 
                   disable=not (show and bars_shown()))
     for epoch in epochs:
         t0 = time.perf_counter()
-        sums = _run_epoch(net, train_data, epoch, optimizer, scheduler, scaler, config, device, dtype, batch_transform, info, show)
-        row = _epoch_row(epoch, sums, model, optimizer, val_data, config, eval_batch_transform, info)
+        sums = _run_epoch(run, train_data, epoch, batch_transform, show)
+        row = _epoch_row(run, epoch, sums, val_data, eval_batch_transform)
         row['time'] = time.perf_counter() - t0
         history.append(row)
         if out is not None and info.is_main:
-            _save_epoch(model, out, history, best, {**(extra or {}), **_train_state(model, optimizer, scheduler, scaler,
-                                                                                    epoch + 1, history, config, info)})
+            _save_epoch(run.model, out, history, best, {**(extra or {}), **run.train_state(epoch + 1, history)})
         if row['val_acc'] is not None: best = max(best, row['val_acc'])
         if show: _report(epochs, row, config)
-        if epoch + 1 < config.epochs and _out_of_time(t_run, row, time_limit, device, info):
+        if epoch + 1 < config.epochs and _out_of_time(run, t_run, row, time_limit):
             if show: tqdm.write(f"stopping after epoch {epoch + 1}: the time limit of {time_limit:.0f}s would be exceeded")
             break
     epochs.close()

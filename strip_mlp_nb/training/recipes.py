@@ -8,14 +8,15 @@ import dataclasses
 import difflib
 from pathlib import Path
 import torch
-from ..utils import asset_path
+from ..utils import asset_path, check_regular_file
 from ..models.strip_mlp import StripMLPConfig, StripMLPNet, create_model, list_models, count_params
 from ..data.datasets import DATA_KEYS, build_datasets
-from .loop import TrainConfig, train, init_distributed, run_folder
+from .loop import TrainConfig, train, init_distributed
+from .run_folder import run_folder
 
 # %% auto #0
-__all__ = ['DEMO_CONFIG', 'list_configs', 'config_file', 'train_config_from_dict', 'yaml_problem', 'read_recipe',
-           'load_train_config', 'build_model', 'unique_key_loader', 'run_training']
+__all__ = ['MAX_RECIPE_BYTES', 'DEMO_CONFIG', 'list_configs', 'config_file', 'train_config_from_dict', 'yaml_problem',
+           'load_yaml', 'read_recipe', 'load_train_config', 'build_model', 'unique_key_loader', 'run_training']
 
 # %% ../../nbs/training/26_recipes.ipynb #c49c6773
 def list_configs()->list[str]:
@@ -73,19 +74,38 @@ def yaml_problem(e)->str:
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ''
     return f"{getattr(e, 'problem', None) or str(e).splitlines()[0]}{where}"
 
+
+# %% ../../nbs/training/26_recipes.ipynb #1c51251d
+MAX_RECIPE_BYTES = 1 << 20     # a recipe takes a few hundred bytes: a larger file is refused before it is read
+
+def load_yaml(
+    text:str,                   # YAML, e.g. a recipe file's content
+    name:str,                   # what it is, for the error
+):
+    "YAML read as recipes are: plain types only, no key twice, no aliases, at most MAX_RECIPE_BYTES; errors are one ValueError."
+    import yaml
+    if len(text) > MAX_RECIPE_BYTES:
+        raise ValueError(f"{name} holds {len(text):,} characters, more than MAX_RECIPE_BYTES ({MAX_RECIPE_BYTES:,}): not a recipe")
+    try: return yaml.load(text, Loader=unique_key_loader())
+    except yaml.YAMLError as e: raise ValueError(f"{name} is not valid YAML: {yaml_problem(e)}") from None
+
 def read_recipe(
     name_or_path,               # a packaged recipe ('cpu/embedded', see `list_configs`) or a YAML file
 )->dict:                        # {section: {key: value}}, every section a dict (empty when the file leaves it out)
     "A recipe file's sections as dicts; invalid YAML and a section that is not a mapping are one clear ValueError."
-    import yaml
     path = config_file(name_or_path)
-    try: raw = yaml.load(path.read_text(), Loader=unique_key_loader())   # safe_load, refusing a key given twice
-    except yaml.YAMLError as e: raise ValueError(f"{name_or_path} is not valid YAML: {yaml_problem(e)}") from None
+    check_regular_file(path, 'recipe')
+    if (size := path.stat().st_size) > MAX_RECIPE_BYTES:
+        raise ValueError(f"{name_or_path} is {size:,} bytes, more than MAX_RECIPE_BYTES ({MAX_RECIPE_BYTES:,}): "
+                         "not a recipe, refused before reading")
+    raw = load_yaml(path.read_text(), str(name_or_path))
     if not isinstance(raw or {}, dict): raise ValueError(f"{name_or_path}: expected sections {', '.join(_SECTIONS)}, got {raw!r}")
     for s, d in (raw or {}).items():
         if not isinstance(d or {}, dict): raise ValueError(f"{name_or_path}: section '{s}' must be a mapping, got {d!r}")
     return {s: dict(d or {}) for s, d in (raw or {}).items()}
 
+
+# %% ../../nbs/training/26_recipes.ipynb #02ee5893
 def load_train_config(
     name_or_path,               # a packaged recipe ('cpu/embedded', see `list_configs`) or a YAML file
 )->tuple[dict, dict, TrainConfig]: # (model kwargs for `build_model`, data kwargs, TrainConfig)
@@ -103,9 +123,15 @@ def build_model(
 
 # %% ../../nbs/training/26_recipes.ipynb #e9954830
 def unique_key_loader():
-    "PyYAML's SafeLoader, except that a mapping giving one key twice is an error naming both lines."
+    "PyYAML's SafeLoader, except that a key given twice in a mapping (naming both lines) or an alias is an error."
     import yaml
-    class UniqueKeyLoader(yaml.SafeLoader): pass
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):                         # an alias (*name) repeats a node: refused
+            if self.check_event(yaml.events.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(None, None, f"an alias (*{event.anchor}): recipes do not repeat "
+                                                  "nodes with anchors and aliases", event.start_mark)
+            return super().compose_node(parent, index)
     def mapping(loader, node, deep=False):
         first = {}
         for key_node, _ in node.value:
@@ -176,7 +202,7 @@ def _check_same_run(out:Path, effective:dict):
     import yaml
     saved_file = out / 'config.yaml'
     if not saved_file.exists(): return
-    saved = yaml.safe_load(saved_file.read_text()) or {}
+    saved = load_yaml(saved_file.read_text(), str(saved_file)) or {}
     diff = [f"{s}.{k}: {saved.get(s, {}).get(k)!r} -> {v!r}" for s in ('model', 'data', 'train') for k, v in effective[s].items()
             if k not in _NOT_COMPARED and saved.get(s, {}).get(k) != v]
     diff += [f"{s}.{k}: {v!r} -> (unset)" for s in ('model', 'data') for k, v in (saved.get(s) or {}).items() if k not in effective[s]]
