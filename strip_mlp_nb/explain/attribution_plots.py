@@ -50,7 +50,7 @@ def show_attribution(
     else:
         captum_viz.visualize_image_attr(a, None if image is None else _rgb(image), method=_VIZ[kind], sign=sign,
                                         plt_fig_axis=(ax.figure, ax), use_pyplot=False, alpha_overlay=0.6)
-    if mask is not None: ax.contour(mask.cpu().numpy(), levels=[0.5], colors='white', linewidths=0.7)
+    if mask is not None: ax.contour(mask.cpu().numpy(), levels=[0.5], colors='white', linewidths=0.5, linestyles='dashed')   # thin: the map shows through
     ax.set_title(title or '', fontsize=8); ax.axis('off')
     return ax
 
@@ -140,13 +140,13 @@ def show_branch_flow(
                                                  (rest, 'other paths (skip, shortcuts)', '#aaaaaa')]):
         left.bar(x + (j - 1) * w, values.mean(1), w, yerr=values.std(1, ddof=1), label=label, color=colour, capsize=2)
     left.axhline(total.mean(), color='black', lw=0.8, ls='--', label=f'score change, mean {total.mean():.2f}')
-    left.set(xticks=x, ylabel='conductance (logits)', title=f'What flows through each branch ({total.size} images)')
+    left.set(xticks=x, ylabel='conductance (logits)', title=f'What flows through each branch ({total.size} images; bars: mean ± sd)')
     for j, (key, colour) in enumerate([('strip_ablation', '#c0392b'), ('local_ablation', '#2874a6')]):
         v = get(key)
         right.bar(x + (j - 0.5) * w, v.mean(1), w, yerr=v.std(1, ddof=1), color=colour, capsize=2,
                   label=f"{key.split('_')[0]} branch set to zero")
     right.axhline(0, color='black', lw=0.6)
-    right.set(xticks=x, ylabel='score drop (logits)', title='What the model cannot do without')
+    right.set(xticks=x, ylabel='score drop (logits)', title='What the model cannot do without (mean ± sd)')
     for ax in (left, right):
         ax.set_xticklabels(blocks, fontsize=7); ax.legend(fontsize=7); ax.title.set_fontsize(9)
     fig.suptitle(title, fontsize=9); fig.tight_layout(); plt.close(fig)

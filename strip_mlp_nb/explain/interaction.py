@@ -145,15 +145,15 @@ def show_footprints(
 
 # %% ../../nbs/explain/01_interaction.ipynb #f9d524cd
 def show_costs(rows:list[dict])->plt.Figure:
-    "Two log-scale panels over the stages: tokens heard per layer, and token-mixing parameters."
+    "Two log-scale panels over the stages: the share of the map one token hears per layer, and token-mixing parameters."
     fig, axs = plt.subplots(1, 2, figsize=(9, 3.4), layout='constrained')
     stages = list(dict.fromkeys((r['size'], r['channels']) for r in rows))      # in table order
     labels = [f"{h}x{w}\nC={c}" for (h, w), c in stages]
     for kind in dict.fromkeys(r['kind'] for r in rows):
         sel = [r for r in rows if r['kind'] == kind]
-        for ax, key in zip(axs, ('tokens', 'params')):
+        for ax, key in zip(axs, ('fraction', 'params')):
             ax.plot([stages.index((r['size'], r['channels'])) for r in sel], [r[key] for r in sel], 'o-', label=kind)
-    for ax, t in zip(axs, ('tokens one token hears (one layer)', 'token-mixing parameters (one layer)')):
+    for ax, t in zip(axs, ('share of the map one token hears (one layer)', 'token-mixing parameters (one layer)')):
         ax.set_yscale('log'); ax.set_title(t, fontsize=10); ax.grid(alpha=.3, which='both')
         ax.set_xticks(range(len(stages)), labels)
     axs[0].legend()
