@@ -186,7 +186,8 @@ class ERFExplorer(_ERFControls):
                               self.image.value, self.count.value, self.log_scale.value)
             self.status.value = res['status']
             img = explorer_images()[1][self.image.value] if self.overlay.value and self.count.value == 1 else None
-            self.picture.value = erf_png(res['erf'], img, f"ERF, stage {self.stage.value + 1}")
+            title = f"{self.model.value} weights, stage {self.stage.value + 1}, token ({self.row.value}, {self.col.value})"
+            self.picture.value = erf_png(res['erf'], img, title)
         except Exception as e:
             self.status.value = f"could not compute: {html.escape(repr(e))}"
         finally: self._busy = False
