@@ -94,7 +94,7 @@ PATH_LIMITS, REFERENCE_LIMITS = (50, 30), (80, 45)
 OVER_TODAY = {   # notebook: (cells, longest code cell's lines), as they are over a limit today
     '01_interaction': (39, 37), '03_cgsmm': (27, 38), '06_model': (55, 47), '07_embedded': (50, 43),
     '10_erf': (39, 40), '11_attribution': (44, 35),
-    '12_experiments': (43, 33), '21_cli': (48, 58),
+    '12_experiments': (47, 33), '21_cli': (48, 58),
     '24_datasets': (72, 53), '28_report': (30, 66), '29_faithfulness': (39, 50),
     '30_attribution_plots': (44, 59), '35_model_api': (48, 54),
 }
