@@ -11,7 +11,8 @@ import sys
 import torch
 import torch.distributed as dist
 from .models.checkpoint import read_checkpoint
-from .models.strip_mlp import list_models, model_from_checkpoint, count_params, count_macs, VARIANTS
+from .models.strip_mlp import list_models, count_params, count_macs, VARIANTS
+from .models.from_checkpoint import model_from_checkpoint
 from .explain.summary import model_summary, format_summary
 from .data.embedded import EMBEDDED_CLASSES
 from .data.datasets import DATA_KEYS, build_datasets
@@ -204,7 +205,7 @@ def cmd_train(args)->int:
             dist.destroy_process_group()
     return 0
 
-# %% ../nbs/21_cli.ipynb #8949d6fe
+# %% ../nbs/21_cli.ipynb #821aee3c
 def cmd_evaluate(args)->int:
     "strip-mlp evaluate"
     model = model_from_checkpoint(args.checkpoint, args.model, args.img_size, args.num_classes)
@@ -223,6 +224,7 @@ def cmd_evaluate(args)->int:
         print("confusion matrix (rows: true class, columns: predicted):"); print(r['confusion'])
     return 0
 
+# %% ../nbs/21_cli.ipynb #e3ad4dca
 def cmd_summary(args)->int:
     "strip-mlp summary"
     if args.config:
@@ -245,6 +247,7 @@ def cmd_summary(args)->int:
         for r in rows: print(f"{r['name']:<22}{r['params']:>12,}{r['macs'] / 1e9:>9.3f}")
     return 0
 
+# %% ../nbs/21_cli.ipynb #88263b0a
 def cmd_configs(args)->int:
     "strip-mlp configs"
     print(f"{'recipe':<32}{'model':<22}{'dataset':<14}{'epochs':>6}")

@@ -4,6 +4,7 @@
 
 # %% ../nbs/31_utils.ipynb #799a85b1
 from __future__ import annotations
+import base64
 from contextlib import contextmanager
 from importlib import resources
 from numbers import Integral
@@ -15,7 +16,7 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'shape_str', 'check_map', 'int_pair', 'figure_png',
-           'text_table']
+           'PictureRepr', 'text_table']
 
 # %% ../nbs/31_utils.ipynb #e180209e
 @contextmanager
@@ -109,6 +110,17 @@ def figure_png(
     fig.savefig(buf, format='png', dpi=dpi, **savefig_kw)
     plt.close(fig)
     return buf.getvalue()
+
+# %% ../nbs/31_utils.ipynb #9be35904
+class PictureRepr:
+    "Mixin for a widget with a `picture` (`ipywidgets.Image`): its output also carries the current picture as a PNG."
+    def _repr_mimebundle_(self, **kwargs):
+        data = dict(super()._repr_mimebundle_(**kwargs) or {})
+        png = getattr(getattr(self, 'picture', None), 'value', b'')
+        if png:
+            data['image/png'] = base64.b64encode(png).decode('ascii')
+            data['text/plain'] = f"{type(self).__name__}: its picture when saved; move its controls in a live kernel"
+        return data
 
 # %% ../nbs/31_utils.ipynb #5c081ee8
 def text_table(

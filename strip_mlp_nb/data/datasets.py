@@ -185,7 +185,7 @@ def load_array_pickle(
     except (EOFError, ValueError, TypeError, IndexError, KeyError, AttributeError, MemoryError) as e:
         raise pickle.UnpicklingError(f"{where}: not a readable pickle ({type(e).__name__}: {e})") from e
 
-# %% ../../nbs/data/24_datasets.ipynb #bba8d0f7
+# %% ../../nbs/data/24_datasets.ipynb #bf1bd477
 CIFAR10_MEAN, CIFAR10_STD = (0.4914, 0.4822, 0.4465), (0.2470, 0.2435, 0.2616)
 CIFAR100_MEAN, CIFAR100_STD = (0.5071, 0.4865, 0.4409), (0.2673, 0.2564, 0.2762)
 
@@ -201,6 +201,7 @@ def _check_size(size:int, where:str):
     if size > MAX_CIFAR_FILE: raise ValueError(f"{where}: {size:,} bytes, more than any CIFAR file (MAX_CIFAR_FILE, "
                                                f"{MAX_CIFAR_FILE:,}): refused before reading")
 
+# %% ../../nbs/data/24_datasets.ipynb #e26b0191
 def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path for messages)}
     "The named files of a CIFAR dataset, from its extracted folder in `root` or else its archive."
     folder, archive = root / spec['folder'], root / spec['archive']
@@ -225,6 +226,7 @@ def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path
     raise FileNotFoundError(f"no CIFAR-{'10' if spec['labels'] == 'labels' else '100'} data in {root}: expected the "
                             f"folder {spec['folder']}/ or the archive {spec['archive']} (the 'python version')")
 
+# %% ../../nbs/data/24_datasets.ipynb #9bc16f91
 def _cifar_batch(obj, where:str, label_key:str, num_classes:int)->tuple:  # images (N, 3, 32, 32) uint8, labels (N,)
     "Images and labels of one unpickled batch, checked."
     data = obj.get('data') if isinstance(obj, dict) else None
@@ -238,7 +240,6 @@ def _cifar_batch(obj, where:str, label_key:str, num_classes:int)->tuple:  # imag
     if len(labels) and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"{where}: labels must lie in [0, {num_classes}), got [{labels.min()}, {labels.max()}]")
     return torch.from_numpy(data.reshape(-1, 3, 32, 32).copy()), labels   # rows (N, 3072) -> (N, 3, 32, 32): R, G, B planes
-
 
 # %% ../../nbs/data/24_datasets.ipynb #ca86457a
 def cifar_dataset(
@@ -285,7 +286,7 @@ def dataset_transform(name:str, split:str, img_size:int, augment:bool=True):
     photos = name not in ('embedded', 'digits', 'fashion_mnist')      # their objects fill the frame: no border to crop
     return eval_transform(img_size, mean, std, crop_pct=224 / 256 if img_size > 32 and photos else None)
 
-# %% ../../nbs/data/24_datasets.ipynb #9f4c4996
+# %% ../../nbs/data/24_datasets.ipynb #5b962d06
 def _subset(data, size:int|None, seed:int):
     "A fixed random subset of `size` items (all when `size` is None or not smaller), keeping `.classes`."
     if size is None or size >= len(data): return data
@@ -294,6 +295,7 @@ def _subset(data, size:int|None, seed:int):
     sub.classes = getattr(data, 'classes', None)
     return sub
 
+# %% ../../nbs/data/24_datasets.ipynb #f4539b29
 _DATASETS = ('embedded', 'digits', 'fashion_mnist', 'cifar10', 'cifar100', 'caltech101', 'image_folder')
 
 def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
@@ -316,6 +318,7 @@ def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
         return image_folder_dataset(Path(root) / ('train' if split == 'train' else 'val'), transform=transform, classes=classes)
     raise ValueError(f"unknown dataset {name!r}; known: {DATA_KEYS['dataset']}")
 
+# %% ../../nbs/data/24_datasets.ipynb #b63a96f4
 def build_datasets(
     data:dict,                  # a config's data section: dataset, root, seed, train_size, val_size, augment
     img_size:int,               # the model's input size

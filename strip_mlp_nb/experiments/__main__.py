@@ -1,4 +1,4 @@
-"""python -m strip_mlp_nb.experiments: the ablation grid (strip_mlp_nb.experiments.ablations)."""
-from .ablations import main
+"""python -m strip_mlp_nb.experiments: the ablation grid (strip_mlp_nb.experiments.ablation_runs)."""
+from .ablation_runs import main
 
 raise SystemExit(main())

@@ -15,11 +15,13 @@ from matplotlib.patches import Patch
 from tqdm.auto import tqdm
 from ..utils import atomic_write, text_table
 from ..training.loop import evaluate
+from ..training.run_folder import RunFolderInUse
 
 # %% auto #0
 __all__ = ['run_key', 'complete_run', 'read_results', 'write_results', 'merge_results', 'run_dir', 'run_grid', 'class_accuracy',
-           'run_value', 'seed_values', 'grid_table', 'format_grid_table', 'plot_grid', 't_quantile', 't_critical',
-           't_p_value', 'holm', 'paired_effects', 'verdict', 'format_paired_effects', 'class_table', 'plot_class_table']
+           'run_value', 'seed_values', 'grid_table', 'format_grid_table', 'variant_colour', 'plot_grid', 't_quantile',
+           't_critical', 't_p_value', 'holm', 'paired_effects', 'verdict', 'format_paired_effects', 'class_table',
+           'plot_class_table']
 
 # %% ../../nbs/experiments/41_grid.ipynb #c39c77fa
 def run_key(row:dict)->tuple:
@@ -95,7 +97,7 @@ def run_grid(
     with tqdm(total=len(runs), initial=len(runs) - len(todo), desc='runs', disable=not (progress and sys.stderr.isatty())) as bar:
         for i, key in enumerate(todo, 1):
             try: row = score(key, runs[key], run_dir(out_dir, key))
-            except FileExistsError as e:                                # a live process holds the run folder
+            except RunFolderInUse as e:                                 # a live process holds the run folder
                 if progress: tqdm.write(f"[{i}/{len(todo)}] {key[2]} seed {key[3]}: skipped ({e})")
                 continue
             if run_key(row) != key: raise ValueError(f"score returned run {run_key(row)} for {key}")
@@ -165,7 +167,8 @@ def format_grid_table(table:list[dict])->str:
     return text_table(header, [cells(t) for t in table], markdown=True, align='lrl' + 'r' * (len(header) - 3))
 
 # %% ../../nbs/experiments/41_grid.ipynb #c6160f69
-def _colour(variant:str, reference:str)->str:
+def variant_colour(variant:str, reference:str='Strip-MLP')->str:
+    "The grids' colour of a variant: blue the reference, orange another token mixer, grey the reference without a part."
     if variant == reference: return '#1f77b4'
     return '#ff7f0e' if 'MLP' in variant or 'conv' in variant else '#7f7f7f'
 
@@ -184,7 +187,7 @@ def plot_grid(
         rows_d = [t for t in table if (t['dataset'], t['img_size']) == (dataset, size)]
         y = np.arange(len(rows_d))[::-1]
         for yi, t in zip(y, rows_d):
-            ax.errorbar(100 * t['mean'], yi, xerr=100 * t['sd'], fmt='|', color=_colour(t['variant'], reference), ms=14, mew=2, capsize=3)
+            ax.errorbar(100 * t['mean'], yi, xerr=100 * t['sd'], fmt='|', color=variant_colour(t['variant'], reference), ms=14, mew=2, capsize=3)
             accs = 100 * np.array(list(seed_values(rows, dataset, size, t['variant']).values()))
             ax.plot(accs, [yi] * len(accs), 'o', color='k', ms=3.5, alpha=0.7)
         if ref := [t for t in rows_d if t['variant'] == reference]: ax.axvline(100 * ref[0]['mean'], ls='--', color='#1f77b4', lw=1)
@@ -319,6 +322,7 @@ def class_table(
 
 def plot_class_table(
     rows:list[dict], dataset:str|None=None, reference:str='Strip-MLP', img_size:int|None=None,
+    scale:float|None=None,      # half-width of the colour scale, in points; None: the largest change shown
 )->plt.Figure:                  # closed figure, shown as a cell's value
     "Per-class accuracy (mean over seeds): the reference's row, and every other variant's change against it."
     dataset, img_size = _group(rows, dataset, img_size)
@@ -326,7 +330,7 @@ def plot_class_table(
     ref = table[variants.index(reference)]
     delta = 100 * (table - ref)                                               # (V, K) points against the reference
     fig, ax = plt.subplots(figsize=(0.75 * len(classes) + 2.5, 0.5 * len(variants) + 1.6))
-    lim = max(1.0, np.abs(delta).max())
+    lim = scale or max(1.0, np.abs(delta).max())
     im = ax.imshow(np.where(np.arange(len(variants))[:, None] == variants.index(reference), np.nan, delta),
                    cmap='RdBu', vmin=-lim, vmax=lim, aspect='auto')
     for i, v in enumerate(variants):

@@ -12,7 +12,8 @@ from pathlib import Path
 import torch
 import matplotlib.pyplot as plt
 from ..models.checkpoint import read_checkpoint
-from ..models.strip_mlp import StripMLPNet, count_params, count_macs, model_from_checkpoint
+from ..models.strip_mlp import StripMLPNet, count_params, count_macs
+from ..models.from_checkpoint import model_from_checkpoint
 from ..explain.interaction import token_footprint
 from ..explain.summary import image_footprint
 from ..data.datasets import build_datasets
@@ -25,7 +26,7 @@ from ..training.shipped import SHIPPED_MODEL
 __all__ = ['REPORT_FILES', 'show_predictions', 'show_confusion', 'show_token_footprint', 'plot_history', 'write_report',
            'free_cores', 'demo']
 
-# %% ../../nbs/experiments/28_report.ipynb #e1bdbf96
+# %% ../../nbs/experiments/28_report.ipynb #92734945
 def show_predictions(
     images:torch.Tensor,        # (N, 3, H, W) in [0, 1], for display
     targets:torch.Tensor,       # (N,) true classes
@@ -50,6 +51,7 @@ def show_predictions(
     plt.close(fig)
     return fig
 
+# %% ../../nbs/experiments/28_report.ipynb #3f7ad802
 def show_confusion(confusion:torch.Tensor, classes:list|None=None)->plt.Figure:
     "The confusion matrix as an image, rows normalised (recall per class), counts written in."
     c = confusion.float(); K = len(c)
@@ -64,6 +66,7 @@ def show_confusion(confusion:torch.Tensor, classes:list|None=None)->plt.Figure:
     plt.close(fig)
     return fig
 
+# %% ../../nbs/experiments/28_report.ipynb #0aaa4420
 def show_token_footprint(
     model:StripMLPNet,          # a trained model (eval mode is used; its mode is restored)
     image:torch.Tensor,         # (3, H, W) normalised input image
@@ -117,11 +120,12 @@ def plot_history(
     plt.close(fig)
     return fig
 
-# %% ../../nbs/experiments/28_report.ipynb #08f86f60
+# %% ../../nbs/experiments/28_report.ipynb #86e0bb85
 def _md_table(rows:list[tuple])->list[str]:
     "A two-column Markdown table."
     return ['| | |', '|---|---|', *(f"| {k} | {v} |" for k, v in rows)]
 
+# %% ../../nbs/experiments/28_report.ipynb #18c6ff2c
 def write_report(
     out_dir,                    # folder for report.md, report.html and the PNG files
     model:StripMLPNet,          # the evaluated model
@@ -162,8 +166,6 @@ def write_report(
                                      f"<body style='font-family:sans-serif;max-width:1100px;margin:auto'><h1>{title}</h1>"
                                      f"<table>{cells}</table>{body}</body>")
     return out / 'report.md'
-
-
 
 # %% ../../nbs/experiments/28_report.ipynb #a8b136c3
 def free_cores()->int:

@@ -47,13 +47,14 @@ def strip_importance(
     cols = pos.sum(1).view(N, W // token, token).sum(2)                                # (N, W // token): strips of columns
     return rows / total, cols / total
 
-# %% ../../nbs/explain/11_attribution.ipynb #e3cbb902
+# %% ../../nbs/explain/11_attribution.ipynb #13d9d673
 def _fuse_layers(model:nn.Module)->list[tuple[str, nn.Module]]:  # (readable block name, its `fuse` conv)
     "Every Strip Mixing Block's `fuse` convolution, whose input is the concatenation [strip | local]."
     return [(f'stage{k}.block{b}', block.token_mixing.smlp_block.fuse)
             for k, stage in enumerate(model.stages, 1) for b, block in enumerate(stage)
             if isinstance(getattr(block.token_mixing, 'smlp_block', None), StripMixingBlock)]
 
+# %% ../../nbs/explain/11_attribution.ipynb #f0f8b9c1
 def branch_flow(
     model:nn.Module,                # a Strip-MLP with Strip Mixing Blocks
     images:torch.Tensor,            # (N, C, H, W) normalised

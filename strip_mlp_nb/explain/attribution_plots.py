@@ -11,7 +11,7 @@ from torch import nn
 import matplotlib.pyplot as plt
 import ipywidgets as widgets
 from captum.attr import visualization as captum_viz
-from ..utils import figure_png
+from ..utils import figure_png, PictureRepr
 from .attribution_methods import METHODS, attribute, layer_names, resolve_layer
 from .attribution_methods import image_batch, attribution_targets, model_input_size, method_spec
 from .attribution import strip_importance
@@ -203,7 +203,7 @@ def show_randomisation(
     fig.suptitle(title, fontsize=9); fig.tight_layout(); plt.close(fig)
     return fig
 
-# %% ../../nbs/explain/30_attribution_plots.ipynb #a8ea04e4
+# %% ../../nbs/explain/30_attribution_plots.ipynb #4d097bcc
 VIEWS = ('overlay', 'heat map', 'rows and columns')
 
 def layer_sizes(
@@ -222,6 +222,7 @@ def layer_sizes(
         for h in hooks: h.remove()
     return sizes
 
+# %% ../../nbs/explain/30_attribution_plots.ipynb #f0c30277
 def explorer_check(
     method:str,             # a method of `METHODS`
     layer:str|None,         # the layer menu's value (used by 'gradcam' only)
@@ -238,6 +239,7 @@ def explorer_check(
                 f"Pick a layer of stages 1 to 3.")
     return ''
 
+# %% ../../nbs/explain/30_attribution_plots.ipynb #9770d25b
 def explorer_figure(
     model:nn.Module,
     examples:dict,          # `embedded_examples(...)`: images, raw, masks, labels, classes
@@ -264,7 +266,7 @@ def explorer_figure(
     return fig
 
 # %% ../../nbs/explain/30_attribution_plots.ipynb #cb7c51e3
-class AttributionExplorer(widgets.VBox):
+class AttributionExplorer(PictureRepr, widgets.VBox):
     "Browse images x methods x layers x views; the controls drive `explorer_check` and `explorer_figure`."
     def __init__(self,
         model:nn.Module,

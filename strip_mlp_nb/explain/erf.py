@@ -19,7 +19,7 @@ from ..utils import eval_mode, asset_path, text_table
 __all__ = ['ERF_FILES', 'effective_receptive_field', 'erf_area_ratios', 'show_erfs', 'save_erf_comparison', 'load_erf_comparison',
            'format_area_ratios']
 
-# %% ../../nbs/explain/10_erf.ipynb #74544bdd
+# %% ../../nbs/explain/10_erf.ipynb #0e5bfbd5
 def _stage_output(model:nn.Module, x:torch.Tensor, stage:int|None)->torch.Tensor:
     "The (N, C, h, w) output of a stage: `model.stage_features(x)[stage]`, or `model(x)` itself with `stage=None`."
     if stage is None: y = model(x)
@@ -28,6 +28,15 @@ def _stage_output(model:nn.Module, x:torch.Tensor, stage:int|None)->torch.Tensor
     if y.dim() != 4: raise ValueError(f"the stage output must be (N, C, h, w), got {tuple(y.shape)}")
     return y
 
+def _image_batches(images:torch.Tensor, batch_size:int)->tuple:
+    "`images` as a float (N, C, H, W) batch, split into batches of `batch_size`; a ValueError for anything else."
+    if images.dim() == 3: images = images[None]
+    if images.dim() != 4 or not images.is_floating_point():
+        raise ValueError(f"`images` must be a float (N, C, H, W) or (C, H, W) tensor, got {tuple(images.shape)} {images.dtype}")
+    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    return images.split(batch_size)
+
+# %% ../../nbs/explain/10_erf.ipynb #dfd5b089
 def effective_receptive_field(
     model:nn.Module,            # a StripMLPNet (or any module; then stage=None and it must return (N, C, h, w))
     images:torch.Tensor,        # (N, 3, H, W) or (3, H, W), normalised as the model expects
@@ -39,14 +48,10 @@ def effective_receptive_field(
     normalize:bool=True,        # divide by the maximum, as RepLKNet; False: the values themselves (e.g. the mean gradient)
 )->torch.Tensor:                # (H, W) float map, input-sized; in [0, 1] with max 1 when normalised
     "RepLKNet's effective receptive field: mean over images of relu(d relu(central output).sum() / d image), summed over colours."
-    if images.dim() == 3: images = images[None]
-    if images.dim() != 4 or not images.is_floating_point():
-        raise ValueError(f"`images` must be a float (N, C, H, W) or (C, H, W) tensor, got {tuple(images.shape)} {images.dtype}")
-    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    dev = next(model.parameters()).device
-    total = torch.zeros(images.shape[-2:], dtype=torch.float64)
+    batches = _image_batches(images, batch_size)                               # checked, (n, 3, H, W) each
+    dev, total = next(model.parameters()).device, torch.zeros(images.shape[-2:], dtype=torch.float64)
     with eval_mode(model):
-        for batch in images.split(batch_size):
+        for batch in batches:
             x = batch.to(dev).requires_grad_(True)
             y = _stage_output(model, x, stage)                                   # (n, C, h, w)
             r, c = (y.shape[2] // 2, y.shape[3] // 2) if token is None else token
@@ -54,7 +59,7 @@ def effective_receptive_field(
                 raise ValueError(f"token {(r, c)} is outside the {y.shape[2]}x{y.shape[3]} stage map")
             grad, = torch.autograd.grad(F.relu(y[:, :, r, c]).sum(), x)         # (n, 3, H, W)
             total += F.relu(grad).sum((0, 1)).double().cpu()                    # (H, W)
-    erf = total / len(images)
+    erf = total / sum(len(b) for b in batches)
     if log: erf = torch.log10(erf + 1)
     if not normalize: return erf.float()
     if erf.max() <= 0: raise ValueError("the gradient is zero everywhere: no ERF to normalize (dead central token?)")
@@ -86,8 +91,9 @@ def show_erfs(
     cmap:str='YlGn',            # the official README's figure uses a yellow-green map
     log_floor:float|None=None,  # e.g. 1e-3: a log colour scale from this value to 1, to see the faint parts
     label:str='normalised ERF (max 1)', # the colour bar's label
+    grid:int|None=4,            # thin lines every `grid` pixels: the borders of the tokens (patch size 4); None: none
 )->plt.Figure:
-    "ERF maps side by side on one [0, 1] colour scale (or a log scale), with RepLKNet's area ratios."
+    "ERF maps side by side on one [0, 1] colour scale (or a log scale), token borders drawn, with RepLKNet's area ratios."
     n = len(erfs); ncols = max(1, min(ncols, n)); nrows = math.ceil(n / ncols)
     fig, axs = plt.subplots(nrows, ncols, figsize=(panel * ncols + .8, panel * nrows + .3), squeeze=False, layout='constrained')
     scale = dict(vmin=0, vmax=1) if log_floor is None else dict(norm=LogNorm(log_floor, 1))
@@ -98,6 +104,9 @@ def show_erfs(
             a = erf_area_ratios(m, (0.2, 0.99))
             title = f"{title}\nt=20%: {a[0.2]['ratio']:.2f}, t=99%: {a[0.99]['ratio']:.2f}"
         ax.set_title(title, fontsize=8); ax.set_xticks([]); ax.set_yticks([])
+        if grid:                                                        # token borders, to read positions off the map
+            ax.set_xticks(np.arange(-.5, m.shape[1], grid), minor=True); ax.set_yticks(np.arange(-.5, m.shape[0], grid), minor=True)
+            ax.grid(which='minor', color='grey', lw=0.3, alpha=0.5); ax.tick_params(which='minor', length=0)
     for ax in axs.flat[n:]: ax.remove()
     fig.colorbar(im, ax=axs, shrink=.8, label=label + (', log scale' if log_floor is not None else ''))
     plt.close(fig)

@@ -16,7 +16,7 @@ from ..utils import eval_mode, text_table
 __all__ = ['FAITHFULNESS_METHODS', 'mask_share', 'deletion_insertion', 'curve_auc', 'faithfulness', 'faithfulness_table',
            'format_faithfulness', 'randomisation_steps', 'reinitialise', 'rank_correlation', 'cascading_randomisation']
 
-# %% ../../nbs/explain/29_faithfulness.ipynb #05ea88c2
+# %% ../../nbs/explain/29_faithfulness.ipynb #f1d99f3d
 def mask_share(
     attr:torch.Tensor,      # (N, H, W)
     masks:torch.Tensor,     # (N, H, W) in {0, 1}
@@ -25,6 +25,7 @@ def mask_share(
     pos = attr.clamp(min=0)
     return (pos * masks).sum((1, 2)) / pos.sum((1, 2)).clamp(min=1e-12)
 
+# %% ../../nbs/explain/29_faithfulness.ipynb #4f25c57a
 def deletion_insertion(
     model:nn.Module,
     images:torch.Tensor,        # (N, C, H, W) normalised
@@ -59,6 +60,7 @@ def deletion_insertion(
             curves.append(torch.cat(probs).cpu())
     return tuple(curves)
 
+# %% ../../nbs/explain/29_faithfulness.ipynb #a7112d69
 def curve_auc(curve:torch.Tensor)->torch.Tensor:  # (N, S) -> (N,)
     "Area under curves sampled at equal steps over [0, 1] (trapezoid rule)."
     return torch.trapezoid(curve, dx=1 / (curve.shape[1] - 1), dim=1)
@@ -126,7 +128,7 @@ def format_faithfulness(
           f"{r['deletion']:.3f} ± {r['deletion_sd']:.3f}", f"{r['insertion']:.3f} ± {r['insertion_sd']:.3f}",
           f"{pct(r, 'share_wins')} / {pct(r, 'deletion_wins')} / {pct(r, 'insertion_wins')}"] for r in rows], markdown=True)
 
-# %% ../../nbs/explain/29_faithfulness.ipynb #6ea16ac2
+# %% ../../nbs/explain/29_faithfulness.ipynb #cc5f86a5
 def randomisation_steps(model:nn.Module)->list[tuple[str, list[str]]]:  # (label, module names), head first
     "Groups of modules to re-initialise one after another, from the head down to the patch embedding."
     steps = [('head', ['head', 'norm'])]
@@ -148,6 +150,7 @@ def reinitialise(
                 for p in m.parameters(recurse=False): nn.init.normal_(p, std=0.02)
     return module
 
+# %% ../../nbs/explain/29_faithfulness.ipynb #706cd84c
 def rank_correlation(a:torch.Tensor, b:torch.Tensor)->torch.Tensor:  # (N, H, W) twice -> (N,)
     "Spearman rank correlation of two maps per image (ties ranked by position)."
     ra, rb = (m.flatten(1).argsort(1).argsort(1).float() for m in (a, b))               # (N, HW): ranks

@@ -56,6 +56,19 @@ def token_footprint(
     groups:int|None=None,       # G: one map per input channel group (channel i in group i % G, as the strip layers)
 )->torch.Tensor:                # (H, W) CPU float map >= 0: L2 norm over (C_out, C) of the token's Jacobian; (G, H, W) with `groups`
     "Exact influence of every input token on one output token of `module`, from the Jacobian."
+    module, (H, W), (r, c), x = _footprint_input(module, token, size, channels, input, groups)
+    with eval_mode(module):                                             # per submodule, as the caller had it, after
+        with torch.no_grad(): y = module(x)
+        if y.dim() != 4 or y.shape[0] != 1 or tuple(y.shape[2:]) != (H, W):
+            raise ValueError(f"token_footprint needs an output of shape (1, C_out, {H}, {W}), got {tuple(y.shape)}")
+        J = _token_jacobian(module, x, r, c)                            # (C_out, C, H, W)
+    J = J.detach().float().cpu().pow(2).sum(0)                          # (C, H, W): summed over the output channels
+    if groups is None: return J.sum(0).sqrt()                           # (H, W)
+    return rearrange(J, '(p g) h w -> g p h w', g=groups).sum(1).sqrt()  # (G, H, W): channel i = p*G + g is in group g
+
+# %% ../../nbs/explain/01_interaction.ipynb #90f24101
+def _footprint_input(module, token, size, channels, input, groups)->tuple:
+    "`token_footprint`'s arguments checked: (module, (H, W), (row, col), input on the module's device and dtype)."
     if isinstance(module, nn.ModuleList): module = nn.Sequential(*module)  # a stage: its blocks, in order
     (H, W), (r, c) = int_pair(size, 'size', square=False), int_pair(token, 'token', square=False)
     if H < 1 or W < 1: raise ValueError(f"`size` must be positive, got {(H, W)}")
@@ -71,15 +84,25 @@ def token_footprint(
         raise ValueError(f"`input` has {input.shape[1]} channels but `channels={channels}`")
     if groups is not None and (not isinstance(groups, Integral) or groups < 1 or input.shape[1] % groups):
         raise ValueError(f"`groups` must be a positive int dividing the {input.shape[1]} input channels, got {groups!r}")
-    x = input.detach().to(device, dtype)
-    with eval_mode(module):                                             # per submodule, as the caller had it, after
-        with torch.no_grad(): y = module(x)
-        if y.dim() != 4 or y.shape[0] != 1 or tuple(y.shape[2:]) != (H, W):
-            raise ValueError(f"token_footprint needs an output of shape (1, C_out, {H}, {W}), got {tuple(y.shape)}")
-        J = _token_jacobian(module, x, r, c)                            # (C_out, C, H, W)
-    J = J.detach().float().cpu().pow(2).sum(0)                          # (C, H, W): summed over the output channels
-    if groups is None: return J.sum(0).sqrt()                           # (H, W)
-    return rearrange(J, '(p g) h w -> g p h w', g=groups).sum(1).sqrt()  # (G, H, W): channel i = p*G + g is in group g
+    return module, (H, W), (r, c), input.detach().to(device, dtype)
+
+# %% ../../nbs/explain/01_interaction.ipynb #a700b9e6
+def _token_grid(ax:plt.Axes, H:int, W:int, token:tuple|None):
+    "Thin white lines between the tokens of an H x W map (up to 32 per side), no ticks, `token` outlined in cyan."
+    if max(H, W) <= 32:                                                 # thin white lines between tokens
+        ax.set_xticks(np.arange(-.5, W), minor=True); ax.set_yticks(np.arange(-.5, H), minor=True)
+        ax.grid(which='minor', color='white', lw=0.5)
+    ax.tick_params(which='both', length=0); ax.set_xticks([]); ax.set_yticks([])
+    if token is not None:
+        ax.add_patch(Rectangle((token[1] - .5, token[0] - .5), 1, 1, fill=False, ec='#00e5ff', lw=2))
+
+def _colorbar(ax:plt.Axes, im, lo:float, hi:float, log:bool, label:str):
+    "A colour bar for `im`; on a log scale spanning less than a decade, four labelled values."
+    cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=label)
+    if log and lo > 0 and hi < 10 * lo:                             # less than a decade: label a few values
+        cb.ax.minorticks_off(); ticks = np.geomspace(lo, hi, 4)
+        cb.set_ticks(ticks, labels=[f"{t:.2g}" for t in ticks])
+
 
 # %% ../../nbs/explain/01_interaction.ipynb #3426c959
 def show_footprint(
@@ -104,20 +127,18 @@ def show_footprint(
     norm = (LogNorm if log else plt.Normalize)(lo, hi) if (log or vrange) and pos.size else None
     im = ax.imshow(data, cmap=cm, norm=norm, interpolation='nearest')
     H, W = fp.shape
-    if max(H, W) <= 32:                                                 # thin white lines between tokens
-        ax.set_xticks(np.arange(-.5, W), minor=True); ax.set_yticks(np.arange(-.5, H), minor=True)
-        ax.grid(which='minor', color='white', lw=0.5)
-    ax.tick_params(which='both', length=0); ax.set_xticks([]); ax.set_yticks([])
-    if token is not None:
-        ax.add_patch(Rectangle((token[1] - .5, token[0] - .5), 1, 1, fill=False, ec='#00e5ff', lw=2))
+    _token_grid(ax, H, W, token)
     heard = f"{int((fp > 0).sum())} / {H * W} tokens heard"
     ax.set_title(heard if title is None else f"{title}\n{heard}", fontsize=10)
-    if colorbar and pos.size:
-        cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label=label)
-        if log and lo > 0 and hi < 10 * lo:                             # less than a decade: label a few values
-            cb.ax.minorticks_off(); ticks = np.geomspace(lo, hi, 4)
-            cb.set_ticks(ticks, labels=[f"{t:.2g}" for t in ticks])
+    if colorbar and pos.size: _colorbar(ax, im, lo, hi, log, label)
     return ax
+
+# %% ../../nbs/explain/01_interaction.ipynb #9ff02e14
+def _shared_range(footprints, how:str='shared')->tuple|None:
+    "(smallest non-zero value, largest value) over several footprints: one colour scale for all."
+    if how != 'shared': raise ValueError(f"vrange must be (low, high), 'shared' or None, got {how!r}")
+    heard = [v for v in (torch.as_tensor(f).float().flatten() for f in footprints) for v in [v[v > 0]] if v.numel()]
+    return (min(v.min().item() for v in heard), max(v.max().item() for v in heard)) if heard else None
 
 # %% ../../nbs/explain/01_interaction.ipynb #24402ac6
 def show_footprints(
@@ -128,11 +149,12 @@ def show_footprints(
     log:bool=False,             # log colour scale in every panel
     colorbar:bool=True,         # a colour bar per panel (each panel keeps its own scale, unless `vrange`)
     panel:float=3.2,            # panel height in inches
-    vrange:tuple|None=None,     # (low, high): one colour scale for every panel
+    vrange:tuple|str|None=None, # (low, high): one colour scale for every panel; 'shared': the panels' own overall range
     label:str='Jacobian norm',  # colour bar label
 )->plt.Figure:
     "Footprints side by side, one titled panel per entry; the figure comes back closed, to show as a cell's value."
     if not footprints: raise ValueError("`footprints` is empty")
+    if isinstance(vrange, str): vrange = _shared_range(footprints.values(), vrange)
     n = len(footprints); ncols = max(1, min(ncols, n)); nrows = math.ceil(n / ncols)
     fig, axs = plt.subplots(nrows, ncols, figsize=(1.15 * panel * ncols, panel * nrows), squeeze=False,
                             layout='constrained')
@@ -152,10 +174,11 @@ def show_costs(rows:list[dict])->plt.Figure:
     for kind in dict.fromkeys(r['kind'] for r in rows):
         sel = [r for r in rows if r['kind'] == kind]
         for ax, key in zip(axs, ('fraction', 'params')):
-            ax.plot([stages.index((r['size'], r['channels'])) for r in sel], [r[key] for r in sel], 'o-', label=kind)
-    for ax, t in zip(axs, ('share of the map one token hears (one layer)', 'token-mixing parameters (one layer)')):
+            ax.plot([stages.index((r['size'], r['channels'])) for r in sel], [r[key] for r in sel], 'o-',
+                    label='strip (one row step)' if kind == 'strip' else kind)
+    for ax, t, y in zip(axs, ('what one token hears (one layer)', 'what the layer costs'), ('share of the map', 'token-mixing parameters')):
         ax.set_yscale('log'); ax.set_title(t, fontsize=10); ax.grid(alpha=.3, which='both')
-        ax.set_xticks(range(len(stages)), labels)
-    axs[0].legend()
+        ax.set_xticks(range(len(stages)), labels); ax.set_ylabel(y); ax.set_xlabel('stage: map, channels')
+        ax.legend(fontsize=8)
     plt.close(fig)                                                      # shown once, as a cell's value
     return fig

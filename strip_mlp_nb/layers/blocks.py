@@ -18,19 +18,6 @@ from .token_mixers import GlobalTokenMixer, AxialMixer, ConvTokenMixer
 __all__ = ['TOKEN_MIXERS', 'StripMixingBlock', 'norm_act_depthwise', 'token_mixer', 'TokenMixing', 'GRN', 'ChannelMixing',
            'DropPath', 'StripMLPBlock']
 
-# %% ../../nbs/layers/05_blocks.ipynb #2e578ce0
-def _drop_branch_names(module, state_dict, prefix, local_metadata):
-    "State-dict hook: `prefix + 'strip.proj_h.weight'` is written as `prefix + 'proj_h.weight'`."
-    for key in list(state_dict):
-        for branch in module.branches:
-            if key.startswith(f"{prefix}{branch}."): state_dict[prefix + key[len(prefix) + len(branch) + 1:]] = state_dict.pop(key)
-
-def _add_branch_names(module, state_dict, prefix, *args):
-    "Load pre-hook: official `prefix + 'proj_h.weight'` is read into `prefix + 'strip.proj_h.weight'`."
-    for branch in module.branches:
-        for name in getattr(module, branch).state_dict():
-            if prefix + name in state_dict: state_dict[f"{prefix}{branch}.{name}"] = state_dict.pop(prefix + name)
-
 # %% ../../nbs/layers/05_blocks.ipynb #b7f9e9c1
 class StripMixingBlock(nn.Module):
     "Channel MLP, then CGSMM on the first half of the channels and LSMM on the second, fused by a 1x1 conv."
@@ -57,6 +44,19 @@ class StripMixingBlock(nn.Module):
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
         to_strip, to_local = self.mlp(x).chunk(2, dim=1)                     # (N, C/2, H, W) each
         return self.fuse(torch.cat([self.strip(to_strip), self.local(to_local)], dim=1))
+
+# %% ../../nbs/layers/05_blocks.ipynb #2e578ce0
+def _drop_branch_names(module, state_dict, prefix, local_metadata):
+    "State-dict hook: `prefix + 'strip.proj_h.weight'` is written as `prefix + 'proj_h.weight'`."
+    for key in list(state_dict):
+        for branch in module.branches:
+            if key.startswith(f"{prefix}{branch}."): state_dict[prefix + key[len(prefix) + len(branch) + 1:]] = state_dict.pop(key)
+
+def _add_branch_names(module, state_dict, prefix, *args):
+    "Load pre-hook: official `prefix + 'proj_h.weight'` is read into `prefix + 'strip.proj_h.weight'`."
+    for branch in module.branches:
+        for name in getattr(module, branch).state_dict():
+            if prefix + name in state_dict: state_dict[f"{prefix}{branch}.{name}"] = state_dict.pop(prefix + name)
 
 # %% ../../nbs/layers/05_blocks.ipynb #b5a2b3e4
 def norm_act_depthwise(channels:int, kernel:int=3)->nn.Sequential:
@@ -98,7 +98,7 @@ class GRN(nn.Module):
         self.beta = nn.Parameter(torch.zeros(1, 1, 1, dim))
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, H, W, C) -> (N, H, W, C)
-        return grn(x, self.gamma, self.beta, 1e-6)   # x * (gamma R + 1) + beta, R = G / (mean_c G + 1e-6)
+        return grn(x, self.gamma, self.beta, 1e-6)   # x * (gamma R + 1) + beta, R = N / (mean_c N + 1e-6)
 
 # %% ../../nbs/layers/05_blocks.ipynb #f082a55a
 # torch.fx records GRN (`grn`, from `37_fast_paths`) as one call

@@ -21,6 +21,12 @@ def strip_groups(
     "The official rule for the strip branch's weight groups: P = 2 or 4 channels share each group's matrices."
     return int(channels * 0.5 / (2 if channels % 80 == 0 else 4))
 
+def _checked_groups(channels:int, groups:int|None)->int:
+    "G for a strip branch of `channels`: `groups`, or the official rule for None; refused if it does not divide `channels`."
+    groups = groups or strip_groups(2 * channels)
+    if channels % groups: raise ValueError(f"channels={channels} must be a multiple of groups={groups}")
+    return groups
+
 # %% ../../nbs/layers/03_cgsmm.ipynb #4c0401b5
 class CascadeGroupStripMixing(nn.Module):
     "CGSMM: row strip MLP, fuse, column strip MLP, fuse; strip weights shared within channel groups."
@@ -32,33 +38,25 @@ class CascadeGroupStripMixing(nn.Module):
         cascade:bool=True,        # True: the column step reads the row step's output (official); False: both read the input
     ):
         super().__init__()
-        H, W = size
-        groups = groups or strip_groups(2 * channels)
-        if channels % groups: raise ValueError(f"channels={channels} must be a multiple of groups={groups}")
-        self.channels, self.size, self.groups, self.cascade = channels, (H, W), groups, cascade
-        self.relate_pos_h = RelativePositionTable(channels, H)     # R_h, added before the row step
-        self.relate_pos_w = RelativePositionTable(channels, W)     # R_w, added before the column step
-        self.proj_h = FastStripMLPLayer(groups, W, 'row', taps)       # mixes the W tokens of 3 adjacent rows
-        self.proj_w = FastStripMLPLayer(groups, H, 'column', taps)    # mixes the H tokens of 3 adjacent columns
+        self.channels, self.size, self.groups, self.cascade = channels, tuple(size), _checked_groups(channels, groups), cascade
+        self.relate_pos_h = RelativePositionTable(channels, size[0])  # R_h, added before the row step
+        self.relate_pos_w = RelativePositionTable(channels, size[1])  # R_w, added before the column step
+        self.proj_h = FastStripMLPLayer(self.groups, size[1], 'row', taps)     # mixes the W tokens of 3 adjacent rows
+        self.proj_w = FastStripMLPLayer(self.groups, size[0], 'column', taps)  # mixes the H tokens of 3 adjacent columns
         self.fuse_h = PointwiseConv2d(2 * channels, channels, bias=False)   # 1x1 conv
         self.BN = nn.BatchNorm2d(channels)
         self.fuse_w = PointwiseConv2d(2 * channels, channels, bias=False)
-
     def row_step(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
         "Strip MLP along rows (with R_h), fused with the input: GELU(BN(fuse_h[rows, x]))."
-        rows = self.proj_h(x + self.relate_pos_h(self.size[0], self.size[1]))
+        rows = self.proj_h(x + self.relate_pos_h(*self.size))
         return F.gelu(self.BN(self.fuse_h(torch.cat([rows, x], dim=1))))
-
     def column_step(self, x:torch.Tensor, z:torch.Tensor)->torch.Tensor:  # input x, row-step output z -> (N, C, H, W)
         "Strip MLP along columns of z (with R_w), fused with the cascade's input x: fuse_w[x, columns]."
-        columns = self.proj_w(z + self.relate_pos_w(self.size[0], self.size[1]))
-        return self.fuse_w(torch.cat([x, columns], dim=1))
-
+        return self.fuse_w(torch.cat([x, self.proj_w(z + self.relate_pos_w(*self.size))], dim=1))
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
         x = check_map(x, self.channels, self.size[0], self.size[1], 'CascadeGroupStripMixing')
-        z = self.row_step(x)
-        if self.cascade: return self.column_step(x, z)          # columns of the row step's output, fused with x
-        return self.column_step(z, x)                            # parallel: columns of x, fused with the row step's output
+        z = self.row_step(x)      # cascade: columns of the row step's output, fused with x; else columns of x, fused with z
+        return self.column_step(x, z) if self.cascade else self.column_step(z, x)
 
 # %% ../../nbs/layers/03_cgsmm.ipynb #07ea5ca8
 _ = torch.fx.wrap('check_map')  # torch.fx records the shape check (from `31_utils`) as one call

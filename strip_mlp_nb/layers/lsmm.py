@@ -36,8 +36,8 @@ def _blend(
     weights:torch.Tensor,       # (N, C, 3): per-channel weights of tall, wide, identity
 )->torch.Tensor:                # (N, C, H, W): a0 tall + a1 wide + a2 x
     "LSMM's blend of its three paths."
-    a = weights[..., None, None]                                        # (N, C, 3, 1, 1)
-    return torch.addcmul(torch.addcmul(x * a[:, :, 2], wide, a[:, :, 1]), tall, a[:, :, 0])
+    a0, a1, a2 = weights[..., None, None].unbind(2)                     # (N, C, 1, 1) each: tall, wide, identity
+    return torch.addcmul(torch.addcmul(a2 * x, a1, wide), a0, tall)     # a0 tall + a1 wide + a2 x, two fused multiply-adds
 
 # %% ../../nbs/layers/04_lsmm.ipynb #d502271b
 class LocalStripMixing(nn.Module):

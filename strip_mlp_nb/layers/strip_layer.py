@@ -51,7 +51,7 @@ class StripMLPLayer(nn.Module):
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
         x, G = check_strips(x, self.groups, self.length, self.axis), self.groups
-        strips = rearrange(x, TO_STRIPS[self.axis], g=G)       # (N, G*L, P, S): a strip's L tokens as channels, S strips
+        strips = rearrange(x, TO_STRIPS[self.axis], g=G)       # (N, G*L, P, S): a strip's L tokens as channels; S strips (H rows or W columns)
         mixed = F.conv2d(strips, self.weight, self.bias, padding=(0, self.taps // 2), groups=G)   # (N, G*L, P, S)
         return rearrange(mixed, FROM_STRIPS[self.axis], g=G)   # (N, C, H, W)
 
@@ -62,15 +62,15 @@ class RelativePositionTable(nn.Module):
     "Learned per-channel embedding of the offset `j - i` of token (i, j), clamped to [-max_distance, max_distance]."
     def __init__(self,
         channels:int,         # C: one embedding value per channel
-        max_distance:int,     # L: offsets beyond +-L share the last row (official: the map's H for pos_h, W for pos_w)
+        max_distance:int,     # D: offsets beyond +-D share the last row (official: the map's H for pos_h, W for pos_w)
     ):
         super().__init__()
         self.channels, self.max_distance = channels, max_distance
-        self.embeddings_table = nn.Parameter(torch.empty(2 * max_distance + 1, channels))  # (2L+1, C)
+        self.embeddings_table = nn.Parameter(torch.empty(2 * max_distance + 1, channels))  # (2D+1, C)
         nn.init.trunc_normal_(self.embeddings_table, std=.02)
 
     def index(self, height:int, width:int)->torch.Tensor:
-        "(H, W) row of the table read by each token: clamp(j - i, -L, L) + L."
+        "(H, W) row of the table read by each token: clamp(j - i, -D, D) + D."
         rows = torch.arange(height, device=self.embeddings_table.device)
         cols = torch.arange(width, device=self.embeddings_table.device)
         offset = cols[None, :] - rows[:, None]                                          # (H, W): j - i

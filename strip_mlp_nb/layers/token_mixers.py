@@ -9,11 +9,12 @@ from torch import nn
 from ..utils import text_table
 
 # %% auto #0
-__all__ = ['GlobalTokenMixer', 'AxialMixer', 'ConvTokenMixer', 'mixer_cost', 'mixer_costs', 'format_costs']
+__all__ = ['GlobalTokenMixer', 'AxialMixer', 'mixer_cost', 'mixer_costs', 'format_costs', 'ConvTokenMixer']
 
 # %% ../../nbs/layers/00_token_mixers.ipynb #b85fcb6e
 from .cgsmm import strip_groups
 from ..utils import check_map, int_pair
+_ = torch.fx.wrap('check_map')  # torch.fx records the shape check (from `31_utils`) as one call
 
 # %% ../../nbs/layers/00_token_mixers.ipynb #5cb9547c
 def _hidden(tokens:int, expansion:float)->int:
@@ -60,27 +61,6 @@ class AxialMixer(nn.Module):
         x_h = x_h.transpose(2, 3)                                       # (N, C, H, W)
         return self.fuse(torch.cat([x, x_h, x_w], dim=1))               # (N, 3C, H, W) -> (N, C, H, W)
 
-# %% ../../nbs/layers/00_token_mixers.ipynb #f546f8f2
-class ConvTokenMixer(nn.Module):
-    "A convolutional reference: one dense k x k convolution over the token map (k = 3), every channel to every channel."
-    def __init__(self,
-        channels:int,           # C, the input (and output) channels
-        size:tuple,             # (H, W) of the token grid: only cuts the kernel on sides too short for it
-        kernel:int=3,           # odd kernel side; min(kernel, 2s - 1) along a side of s tokens
-    ):
-        super().__init__()
-        if kernel < 1 or kernel % 2 == 0: raise ValueError(f"kernel must be odd and >= 1, got {kernel}")
-        self.channels, self.size = channels, int_pair(size, 'size', square=False)
-        k = tuple(min(kernel, 2 * s - 1) for s in self.size)           # every tap reaches a token from some output token
-        self.conv = nn.Conv2d(channels, channels, k, padding=(k[0] // 2, k[1] // 2))
-
-    def forward(self, x:torch.Tensor)->torch.Tensor:
-        x = check_map(x, self.channels, self.size[0], self.size[1], 'ConvTokenMixer')
-        return self.conv(x)                                             # (N, C, H, W): each token from its k x k neighbours, all channels
-
-# %% ../../nbs/layers/00_token_mixers.ipynb #1958723d
-_ = torch.fx.wrap('check_map')  # torch.fx records the shape check (from `31_utils`) as one call
-
 # %% ../../nbs/layers/00_token_mixers.ipynb #ba157488
 def mixer_cost(
     kind:str,                   # 'global' (Mixer token MLP), 'axial' (sMLP/ViP), 'strip' (one Strip-MLP row step) or 'conv'
@@ -116,5 +96,23 @@ def mixer_costs(
 def format_costs(rows:list[dict])->str:
     "Plain-text table of `mixer_costs` rows."
     return text_table(['map', 'C', 'kind', 'tokens heard', 'of HW', 'token params'],
-                      [[f"{r['size'][0]}x{r['size'][1]}", r['channels'], r['kind'], f"{r['tokens']:,}", f"{r['fraction']:.1%}",
+                      [[f"{r['size'][0]}x{r['size'][1]}", r['channels'], 'strip row step' if r['kind'] == 'strip' else r['kind'], f"{r['tokens']:,}", f"{r['fraction']:.1%}",
                         f"{r['params']:,}"] for r in rows])
+
+# %% ../../nbs/layers/00_token_mixers.ipynb #f546f8f2
+class ConvTokenMixer(nn.Module):
+    "A convolutional reference: one dense k x k convolution over the token map (k = 3), every channel to every channel."
+    def __init__(self,
+        channels:int,           # C, the input (and output) channels
+        size:tuple,             # (H, W) of the token grid: only cuts the kernel on sides too short for it
+        kernel:int=3,           # odd kernel side; min(kernel, 2s - 1) along a side of s tokens
+    ):
+        super().__init__()
+        if kernel < 1 or kernel % 2 == 0: raise ValueError(f"kernel must be odd and >= 1, got {kernel}")
+        self.channels, self.size = channels, int_pair(size, 'size', square=False)
+        k = tuple(min(kernel, 2 * s - 1) for s in self.size)           # every tap reaches a token from some output token
+        self.conv = nn.Conv2d(channels, channels, k, padding=(k[0] // 2, k[1] // 2))
+
+    def forward(self, x:torch.Tensor)->torch.Tensor:
+        x = check_map(x, self.channels, self.size[0], self.size[1], 'ConvTokenMixer')
+        return self.conv(x)                                             # (N, C, H, W): each token from its k x k neighbours, all channels

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'default_cfg', 'timm_attributes', 'check_images', 'check_range', 'in_layout_of',
-           'take_indices', 'Stage', 'TimmFeatures', 'TimmModelAPI', 'FeatureInfo', 'FeatureMaps']
+           'add_input_norm', 'ModelInput', 'take_indices', 'Stage', 'TimmForward', 'TimmFeatures', 'TimmModelAPI',
+           'FeatureInfo', 'FeatureMaps']
 
 # %% ../../nbs/models/35_model_api.ipynb #9cb36c05
 import dataclasses
@@ -103,6 +104,30 @@ def in_layout_of(weight:torch.Tensor, x:torch.Tensor)->torch.Tensor:
         return x.contiguous(memory_format=torch.channels_last)
     return x
 
+# %% ../../nbs/models/35_model_api.ipynb #b28a17ca
+for _leaf in ('check_images', 'check_range', 'in_layout_of'): torch.fx.wrap(_leaf)   # one call each in a torch.fx graph
+
+def add_input_norm(net:nn.Module, config):
+    "Register the config's `input_mean` and `input_std` as (1, C, 1, 1) buffers outside the state dict, if it has them."
+    if config.input_mean is not None:                          # not in the state dict: official checkpoints load as ever
+        net.register_buffer('input_mean', torch.tensor(config.input_mean).view(1, -1, 1, 1), persistent=False)
+        net.register_buffer('input_std', torch.tensor(config.input_std).view(1, -1, 1, 1), persistent=False)
+
+class ModelInput:
+    "The input step of every forward, and the stages as a tuple, for a network with `patch_embed` and `blocks1`..`blocks4`."
+    __jit_unused_properties__ = ['stages']
+    @property
+    def stages(self)->tuple:
+        "The four stages (`blocks1` .. `blocks4`), for iteration."
+        return self.blocks1, self.blocks2, self.blocks3, self.blocks4
+
+    def prepare_input(self, x:torch.Tensor)->torch.Tensor:
+        "Images checked, in the model's dtype, normalised if the model does it itself, in the memory layout of `patch_embed`."
+        x = check_images(x, self.in_chans, self.image_size[0], self.image_size[1], self.training and self.train_one)
+        x = x.to(self.patch_embed.weight.dtype)                 # float64 / float16 images: computed in the model's dtype
+        if hasattr(self, 'input_mean'): x = (check_range(x, self.input_mean) - self.input_mean) / self.input_std
+        return in_layout_of(self.patch_embed.weight, x)
+
 # %% ../../nbs/models/35_model_api.ipynb #54fa3091
 def take_indices(
     n:int,                      # how many stage outputs there are
@@ -150,12 +175,9 @@ class Stage(nn.Sequential):
             x = checkpoint(block, x, use_reentrant=False, context_fn=lambda b=block: (nullcontext(), _bn_stats_frozen(b)))
         return x
 
-# %% ../../nbs/models/35_model_api.ipynb #ae9cfef0
-_STAGE_MODULES = (('patch_embed', 'blocks1'), ('merging1', 'blocks2'), ('merging2', 'conv_s1_28', 'blocks3'),
-                  ('merging3', 'conv_s1_14', 'conv_s2_14', 'blocks4'))   # what each stage adds to the computation
-
-class TimmFeatures:
-    "timm's forward API, for a network with `stage_features(x, stop)`, `norm`, `head`, `global_pool` and `stages_kept`."
+# %% ../../nbs/models/35_model_api.ipynb #02bc734f
+class TimmForward(ModelInput):
+    "timm's forward: features, head, logits, for a network with `stage_features(x, stop)`, `norm`, `head`, `global_pool`."
     def forward_features(self, x:torch.Tensor)->torch.Tensor:
         "Images (N, in_chans, H, W) -> last feature map after `norm`, (N, 8E, H4, W4)."
         return self.norm(self.stage_features(x, self.stages_kept)[-1])
@@ -173,6 +195,12 @@ class TimmFeatures:
         "Images (N, in_chans, H, W) -> logits (N, num_classes); pooled features (N, 8E) when num_classes is 0."
         return self.forward_head(self.forward_features(x))
 
+# %% ../../nbs/models/35_model_api.ipynb #79181c3e
+_STAGE_MODULES = (('patch_embed', 'blocks1'), ('merging1', 'blocks2'), ('merging2', 'conv_s1_28', 'blocks3'),
+                  ('merging3', 'conv_s1_14', 'conv_s2_14', 'blocks4'))   # what each stage adds to the computation
+
+class TimmFeatures(TimmForward):
+    "timm's feature API: chosen stage outputs (`forward_intermediates`) and pruning the stages after them; uses `stages_kept`."
     def forward_intermediates(self,
         x:torch.Tensor,                     # images (N, in_chans, H, W)
         indices:int|list|None=None,         # stage outputs to return: None all, an int k the last k, or a list

@@ -5,29 +5,51 @@
 # %% ../../nbs/models/06_model.ipynb #88a7fd3c
 from __future__ import annotations
 import dataclasses
-from pathlib import Path
 from dataclasses import dataclass
 from contextlib import nullcontext
-import math
-from numbers import Integral, Real
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 from ..utils import int_pair, eval_mode
 from ..layers.blocks import StripMLPBlock
-from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, check_sizes, config_sizes, CheckpointError, OfficialConfig
+from .. import moved_names
+from .checkpoint import load_checkpoint
 from .config import check_config, drop_path_rates
-from .model_api import default_cfg, timm_attributes
-from .model_api import TimmModelAPI, Stage, FeatureMaps, check_images, check_range, in_layout_of
+from .model_api import TimmModelAPI, Stage, FeatureMaps, timm_attributes, add_input_norm
 
 # %% auto #0
-__all__ = ['OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'VARIANTS', 'StripMLPConfig', 'StripMLPNet', 'compare_with_fixture',
-           'from_official_config', 'Variant', 'list_models', 'create_model', 'model_from_checkpoint', 'count_params',
+__all__ = ['OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'VARIANTS', 'StageGeometry', 'StripMLPConfig', 'StripMLPNet',
+           'compare_with_fixture', 'from_official_config', 'Variant', 'list_models', 'create_model', 'count_params',
            'count_macs']
+
+# %% ../../nbs/models/06_model.ipynb #9233f044
+class StageGeometry:
+    "The sizes every part of the network follows from: image, patch size, E (`embed_dim`) and the depths."
+    @property
+    def image_size(self)->tuple[int, int]:
+        "(H, W) of the input images."
+        return int_pair(self.img_size, 'StripMLPConfig.img_size')
+    @property
+    def stage_sizes(self)->tuple:
+        "(H_k, W_k) of the token map of each stage: img // patch, then halved (floor) by each merging."
+        H, W = (s // self.patch_size for s in self.image_size)
+        return tuple((H // 2**k, W // 2**k) for k in range(4))
+    @property
+    def stage_dims(self)->tuple:
+        "Channels of each stage: E, 2E, 4E, 8E."
+        return tuple(self.embed_dim * 2**k for k in range(4))
+    @property
+    def num_features(self)->int:
+        "Channels of the last stage, what the head reads: 8E."
+        return self.stage_dims[-1]
+    @property
+    def drop_path_rates(self)->tuple:
+        "DropPath rate of every block, one tuple per stage."
+        return drop_path_rates(self.depths, self.drop_path_rate, self.drop_path_schedule)
 
 # %% ../../nbs/models/06_model.ipynb #e3a5f113
 @dataclass(frozen=True)
-class StripMLPConfig:
+class StripMLPConfig(StageGeometry):
     "Hyper-parameters of a Strip-MLP network; the defaults build the paper's light-tiny model (T*) for ImageNet."
     img_size: int|tuple = 224        # ImageNet crop; an int or (H, W). Strip weights are sized for it: fixed per model
     patch_size: int = 4              # 4x4 patches, so stage 1 works on a 56x56 token map at 224, as in the paper
@@ -51,28 +73,6 @@ class StripMLPConfig:
     def __post_init__(self):
         for name, value in check_config(self).items(): object.__setattr__(self, name, value)  # frozen: store the normal form
 
-    @property
-    def image_size(self)->tuple[int, int]:
-        "(H, W) of the input images."
-        return int_pair(self.img_size, 'StripMLPConfig.img_size')
-    @property
-    def stage_sizes(self)->tuple:
-        "(H_k, W_k) of the token map of each stage: img // patch, then halved (floor) by each merging."
-        H, W = (s // self.patch_size for s in self.image_size)
-        return tuple((H // 2**k, W // 2**k) for k in range(4))
-    @property
-    def stage_dims(self)->tuple:
-        "Channels of each stage: E, 2E, 4E, 8E."
-        return tuple(self.embed_dim * 2**k for k in range(4))
-    @property
-    def num_features(self)->int:
-        "Channels of the last stage, what the head reads: 8E."
-        return self.stage_dims[-1]
-    @property
-    def drop_path_rates(self)->tuple:
-        "DropPath rate of every block, one tuple per stage."
-        return drop_path_rates(self.depths, self.drop_path_rate, self.drop_path_schedule)
-
 # %% ../../nbs/models/06_model.ipynb #268e8dea
 def _down(c_in:int, c_out:int, groups:int=1)->nn.Conv2d:
     "2x2 convolution, stride 2, no bias: halves H and W (floor), maps c_in to c_out channels."
@@ -85,26 +85,17 @@ def _stage(cfg:StripMLPConfig, k:int)->Stage:
                                  local=cfg.local_branch, cascade=cfg.strip_cascade)
                    for rate in cfg.drop_path_rates[k]))
 
-def _replace(config:StripMLPConfig, **changes)->StripMLPConfig:
-    "A checked copy of `config` with `changes`; a TypeError lists the known fields for an unknown one."
+def _replace(config:StripMLPConfig|dict|None, **changes)->StripMLPConfig:
+    "A checked copy of `config` (a dict of its fields, or None: T*) with `changes`; a TypeError lists the known fields for an unknown one."
+    if not isinstance(config, StripMLPConfig): config = StripMLPConfig(**(config or {}))
     fields = [f.name for f in dataclasses.fields(StripMLPConfig)]
     unknown = [k for k in changes if k not in fields]
     if unknown: raise TypeError(f"unknown StripMLPConfig field(s) {unknown}; known: {', '.join(fields)}")
     return dataclasses.replace(config, **changes)
 
-# %% ../../nbs/models/06_model.ipynb #b6f88232
-for _leaf in ('check_images', 'check_range', 'in_layout_of'): torch.fx.wrap(_leaf)
-
-# %% ../../nbs/models/06_model.ipynb #e121c8b8
-def _add_input_norm(model:nn.Module, cfg:StripMLPConfig):
-    "Register `input_mean` and `input_std` as (1, C, 1, 1) buffers outside the state dict, if the config has them."
-    if cfg.input_mean is not None:                          # not in the state dict: official checkpoints load as ever
-        model.register_buffer('input_mean', torch.tensor(cfg.input_mean).view(1, -1, 1, 1), persistent=False)
-        model.register_buffer('input_std', torch.tensor(cfg.input_std).view(1, -1, 1, 1), persistent=False)
-
 # %% ../../nbs/models/06_model.ipynb #70fd8a15
-def _build_layers(net:nn.Module, cfg:StripMLPConfig):
-    "The layers of a StripMLPNet, registered in the official order, after the attributes timm reads."
+def _build_layers(net:nn.Module, cfg:StripMLPConfig, dtype:torch.dtype|None=None):
+    "The layers of a StripMLPNet, registered in the official order, after the attributes timm reads; in `dtype` if given."
     E, p = cfg.embed_dim, cfg.patch_size
     timm_attributes(net, cfg)                                 # num_classes, num_features, default_cfg, feature_info...
     net.patch_embed = nn.Conv2d(cfg.in_chans, E, p, stride=p, bias=False)    # one E-dim token per p x p patch
@@ -116,13 +107,12 @@ def _build_layers(net:nn.Module, cfg:StripMLPConfig):
     net.head_drop = nn.Dropout(cfg.drop_rate)
     net.head = nn.Linear(cfg.num_features, cfg.num_classes) if cfg.num_classes else nn.Identity()
     net.norm = nn.BatchNorm2d(cfg.num_features)
-    _add_input_norm(net, cfg)                                 # buffers outside the state dict, if the config asks
-    net.to(memory_format=torch.channels_last)   # NHWC convolutions: faster depthwise convs (see `32_model_checks`)
+    add_input_norm(net, cfg)                                  # buffers outside the state dict, if the config asks
+    net.to(dtype=dtype, memory_format=torch.channels_last)   # NHWC convolutions: faster depthwise convs (`32_model_checks`)
 
 # %% ../../nbs/models/06_model.ipynb #31e561de
 class StripMLPNet(TimmModelAPI, nn.Module):
     "Strip-MLP: patch embedding, 4 stages of Strip-MLP blocks with cross-stage shortcuts, BatchNorm, mean, Linear."
-    __jit_unused_properties__ = ['stages']
     def __init__(self,
         config:StripMLPConfig|dict|None=None, # hyper-parameters, or a dict of them (as a checkpoint stores); None: T*
         *,
@@ -131,26 +121,11 @@ class StripMLPNet(TimmModelAPI, nn.Module):
         **overrides,                     # config fields to change, e.g. `embed_dim=16, img_size=32`
     ):
         super().__init__()
-        if isinstance(config, dict): config = StripMLPConfig(**config)
-        self.config = cfg = _replace(config or StripMLPConfig(), **overrides)
-        with torch.device(device) if device is not None else nullcontext(): _build_layers(self, cfg)
-        if dtype is not None: self.to(dtype=dtype)
-
-    @property
-    def stages(self)->tuple:
-        "The four stages (`blocks1` .. `blocks4`), for iteration."
-        return self.blocks1, self.blocks2, self.blocks3, self.blocks4
-
-    def _prepare(self, x:torch.Tensor)->torch.Tensor:
-        "Images checked, in the model's dtype, normalised if the model does it itself, in the memory layout of `patch_embed`."
-        x = check_images(x, self.in_chans, self.image_size[0], self.image_size[1], self.training and self.train_one)
-        x = x.to(self.patch_embed.weight.dtype)                 # float64 / float16 images: computed in the model's dtype
-        if hasattr(self, 'input_mean'): x = (check_range(x, self.input_mean) - self.input_mean) / self.input_std
-        return in_layout_of(self.patch_embed.weight, x)
-
+        self.config = cfg = _replace(config, **overrides)
+        with torch.device(device) if device is not None else nullcontext(): _build_layers(self, cfg, dtype)
     def stage_features(self, x:torch.Tensor, stop:int=4)->list[torch.Tensor]:
         "Outputs of the first `stop` stages [(N, E*2^k, H_k, W_k)], before `norm`; stages 3, 4 get the shortcuts added to their input."
-        x = self.patch_embed(self._prepare(x))                  # (N, E, H1, W1): one token per patch
+        x = self.patch_embed(self.prepare_input(x))             # (N, E, H1, W1): one token per patch
         s1 = self.blocks1(x)                                    # (N, E, H1, W1)
         if stop == 1: return [s1]
         x = self.merging1(s1)                                   # (N, 2E, H2, W2)
@@ -247,30 +222,6 @@ def create_model(
         load_checkpoint(model, pretrained, strict=True)
     return FeatureMaps(model, out_indices) if features_only else model
 
-# %% ../../nbs/models/06_model.ipynb #57e4c2fe
-def model_from_checkpoint(
-    src,                        # a checkpoint path (ours or official), a state-dict file, or an in-memory checkpoint
-    name:str|None=None,         # variant, for files without a config
-    img_size:int|None=None,     # with `name`
-    num_classes:int|None=None,  # with `name`
-    **overrides,                # StripMLPConfig fields to set on the rebuilt model, e.g. `input_mean=..., input_std=...`
-)->StripMLPNet:
-    "The model a checkpoint describes, with its weights loaded."
-    sd, meta = read_checkpoint(src)
-    cfg, what = meta.get('config'), str(src) if isinstance(src, (str, Path)) else 'the checkpoint'
-    if name is None and isinstance(cfg, dict): check_sizes(cfg, sd, what)  # sizes its tensors contradict: refused unbuilt
-    if name is not None:
-        build = lambda: create_model(name, img_size=img_size or 224, num_classes=num_classes or 1000, **overrides)
-    elif meta['format'] == 'strip_mlp_nb' and isinstance(cfg, dict):
-        build = lambda: StripMLPNet(cfg, **overrides)
-    elif isinstance(cfg, OfficialConfig):                               # the official training script's yacs node
-        m, sz = cfg.MODEL, config_sizes(cfg)                                # the official defaults filled in
-        official = lambda: from_official_config(num_classes=m.NUM_CLASSES, alpha=m.get('ALPHA', 3), layers=sz['depths'],
-                                                **{k: sz[k] for k in ('img_size', 'embed_dim', 'patch_size', 'in_chans')})
-        build = lambda: StripMLPNet(official().config, **overrides) if overrides else official()
-    else: raise CheckpointError(f"{what} holds no model config: give the variant with --model (and --img-size, --num-classes)")
-    return load_checkpoint(build_to_fit(build, sd, what), sd)    # built for real only once its weights are known to fit
-
 # %% ../../nbs/models/06_model.ipynb #68f49ff7
 def count_params(model:nn.Module)->int:
     "Number of parameters (buffers such as BatchNorm statistics not counted)."
@@ -287,3 +238,6 @@ def count_macs(
     counter = FlopCounterMode(display=False)
     with counter, torch.no_grad(), eval_mode(model): model(torch.zeros(1, *size, device=p.device, dtype=p.dtype))
     return counter.get_total_flops() // 2
+
+# %% ../../nbs/models/06_model.ipynb #0c3a6c6a
+__getattr__ = moved_names(__name__, {'model_from_checkpoint': 'models.from_checkpoint.model_from_checkpoint'})   # its home before: found, with a warning

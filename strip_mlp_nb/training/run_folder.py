@@ -11,11 +11,14 @@ from ..utils import atomic_write
 from .runtime import dist_info
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'MANIFEST', 'run_folder']
+__all__ = ['RUN_FILES', 'MANIFEST', 'RunFolderInUse', 'run_folder']
 
 # %% ../../nbs/training/44_run_folder.ipynb #2202d8a9
 RUN_FILES = ('last.pt', 'best.pt', 'history.json', 'config.yaml')   # what a run writes into its folder
 _HELD = set()                                                       # run folders this process holds
+
+class RunFolderInUse(FileExistsError):
+    "A live run holds the folder's lock: wait for it, or use another folder (the only refusal a grid may skip)."
 
 def _alive(pid:int)->bool:
     "Whether a process with this PID exists (on this machine)."
@@ -47,10 +50,10 @@ def _take_lock(lock:Path):
         except FileExistsError:
             try: holder = _lock_holder(lock.read_text())
             except OSError: holder = None
-            if holder: raise FileExistsError(f"{lock.parent} is in use by another run (process {holder}): "
+            if holder: raise RunFolderInUse(f"{lock.parent} is in use by another run (process {holder}): "
                                              "wait for it to finish, or choose another folder") from None
             lock.unlink(missing_ok=True)                                # left by a run that was killed
-    raise FileExistsError(f"could not take the lock {lock}")
+    raise RunFolderInUse(f"could not take the lock {lock}")
 
 # %% ../../nbs/training/44_run_folder.ipynb #3ddf598f
 MANIFEST = '.strip_mlp_run'                                         # the names of the files runs wrote into the folder

@@ -6,7 +6,8 @@
 from __future__ import annotations
 from pathlib import Path
 from ..utils import asset_path
-from ..models.strip_mlp import StripMLPNet, model_from_checkpoint
+from ..models.strip_mlp import StripMLPNet
+from ..models.from_checkpoint import model_from_checkpoint
 from ..data.embedded import EMBEDDED_MEAN, EMBEDDED_STD
 
 # %% auto #0

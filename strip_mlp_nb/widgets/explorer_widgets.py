@@ -6,6 +6,7 @@
 from __future__ import annotations
 import html
 import ipywidgets as widgets
+from ..utils import PictureRepr
 from ..layers.strip_layer import StripMLPLayer
 from ..explain.analysis import MIXERS, default_groups
 from .explorers import (TRAINED, explorer_model, explorer_images, stage_sizes, explore_footprint,
@@ -111,7 +112,7 @@ class _StripLogic(_StripControls):
         return ''
 
 # %% ../../nbs/widgets/43_explorer_widgets.ipynb #f4b03fda
-class StripExplorer(_StripLogic):
+class StripExplorer(PictureRepr, _StripLogic):
     "Strip-mixing explorer: pick a mixer or a trained stage, a token, groups, taps, resolution; see its footprint and weights."
     def __init__(self,
         kind:str='CGSMM',       # initial mixer (a key of MIXERS, or TRAINED)
@@ -162,7 +163,7 @@ class _ERFControls(widgets.VBox):
         super().__init__([widgets.HBox([_control_column(self.controls), self.picture], layout=_wrap()), self.status])
 
 # %% ../../nbs/widgets/43_explorer_widgets.ipynb #534923fb
-class ERFExplorer(_ERFControls):
+class ERFExplorer(PictureRepr, _ERFControls):
     "ERF explorer of the shipped model: stage, token, image(s), trained or random weights; the map and its area ratios."
     def __init__(self):
         super().__init__()
