@@ -15,7 +15,7 @@ MODULES = sorted(p for p in PKG.rglob('*.py') if p.name not in ('__init__.py', '
 HEAVY = {'matplotlib', 'captum', 'ipywidgets', 'IPython', 'sklearn', 'scipy'}
 # the areas of the package in the direction of its imports: a module imports from its own area and the areas before
 # it, never after; areas on the same level (training, explain) do not import each other. `utils` is shared by all.
-LAYERS = [['utils'], ['layers'], ['models'], ['data'], ['training', 'explain'], ['experiments'], ['widgets'], ['cli']]
+LAYERS = [['utils'], ['layers'], ['models'], ['data'], ['training', 'explain'], ['experiments'], ['widgets'], ['cli', 'exercises']]
 MODEL_AREAS = {'utils', 'layers', 'models'}      # what the model itself may import: torch, einops and these
 
 

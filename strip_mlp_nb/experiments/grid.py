@@ -332,7 +332,7 @@ def plot_class_table(
     fig, ax = plt.subplots(figsize=(0.75 * len(classes) + 2.5, 0.5 * len(variants) + 1.6))
     lim = scale or max(1.0, np.abs(delta).max())
     im = ax.imshow(np.where(np.arange(len(variants))[:, None] == variants.index(reference), np.nan, delta),
-                   cmap='RdBu', vmin=-lim, vmax=lim, aspect='auto')
+                   cmap='PiYG', vmin=-lim, vmax=lim, aspect='auto')   # green above, pink below: blue and orange name variants elsewhere
     for i, v in enumerate(variants):
         for k in range(len(classes)):
             text = f"{100 * ref[k]:.0f}%" if v == reference else f"{delta[i, k]:+.1f}"

@@ -137,7 +137,7 @@ def show_branch_flow(
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.2))
     x, w = np.arange(len(blocks)), 0.27
     for j, (values, label, colour) in enumerate([(strip, 'strip branch (CGSMM)', '#c0392b'), (local, 'local branch (LSMM)', '#2874a6'),
-                                                 (rest, 'other paths (skip, shortcuts)', '#aaaaaa')]):
+                                                 (rest, 'other paths (total minus both branches)', '#aaaaaa')]):
         left.bar(x + (j - 1) * w, values.mean(1), w, yerr=values.std(1, ddof=1), label=label, color=colour, capsize=2)
     left.axhline(total.mean(), color='black', lw=0.8, ls='--', label=f'score change, mean {total.mean():.2f}')
     left.set(xticks=x, ylabel='conductance (logits)', title=f'What flows through each branch ({total.size} images; bars: mean ± sd)')

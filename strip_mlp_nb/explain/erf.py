@@ -102,7 +102,7 @@ def show_erfs(
         im = ax.imshow(m.numpy(), cmap=cmap, interpolation='nearest', **scale)
         if ratios:
             a = erf_area_ratios(m, (0.2, 0.99))
-            title = f"{title}\nt=20%: {a[0.2]['ratio']:.2f}, t=99%: {a[0.99]['ratio']:.2f}"
+            title = f"{title}\nt=20%: {a[0.2]['ratio']:.3f}, t=99%: {a[0.99]['ratio']:.3f}"
         ax.set_title(title, fontsize=8); ax.set_xticks([]); ax.set_yticks([])
         if grid:                                                        # token borders, to read positions off the map
             ax.set_xticks(np.arange(-.5, m.shape[1], grid), minor=True); ax.set_yticks(np.arange(-.5, m.shape[0], grid), minor=True)

@@ -95,7 +95,7 @@ def mixer_costs(
 # %% ../../nbs/layers/00_token_mixers.ipynb #df8ec33d
 def format_costs(rows:list[dict])->str:
     "Plain-text table of `mixer_costs` rows."
-    return text_table(['map', 'C', 'kind', 'tokens heard', 'of HW', 'token params'],
+    return text_table(['map', 'C (block)', 'kind', 'tokens heard', 'of HW', 'token params'],
                       [[f"{r['size'][0]}x{r['size'][1]}", r['channels'], 'strip row step' if r['kind'] == 'strip' else r['kind'], f"{r['tokens']:,}", f"{r['fraction']:.1%}",
                         f"{r['params']:,}"] for r in rows])
 
