@@ -22,6 +22,7 @@ from nbdev.processors import (populate_language, add_show_docs, exec_show_docs, 
                               strip_hidden_metadata)
 from nbtools import ROOT, NBS, CFG, run_cells, skip_flags, quarto_opts, title_md, sidebar
 import docs_offline as offline
+import docs_explorers as explorers
 
 DOCS_DEFAULT = CFG.doc_path
 MARKER = '.strip_mlp_docs'   # marks a folder of built pages, which the next build may replace
@@ -85,6 +86,8 @@ def to_html(nb, title, nav, pager=''):
     body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + nav, body, count=1)
     body = body.replace('</main>', pager + '</main>', 1) if '</main>' in body else body.replace('</body>', pager + '</body>', 1)
     body = re.sub(r'href="([^":/]+)\.ipynb', lambda m: f'href="{_nbpath2html(NBS/(m.group(1)+".ipynb")).name}', body)
+    if 'smlp-page-explorer' in body:   # the explorers' page versions: their data and their script
+        body = body.replace('</body>', '<script src="explorer_data.js"></script><script src="explorers.js"></script></body>', 1)
     return offline.finish_page(body)
 
 
@@ -98,14 +101,14 @@ def exercise_specs()->dict:
     return {i: exercise_spec(i) for i in EXERCISES}
 
 
-def main(flags, stored=False, only=None, out=None):
+def main(flags, stored=False, only=None, out=None, quick=False):
     "Execute (or, `stored`, keep the outputs of) and render the pages nbs/sidebar.yml lists, in its order, into `out`."
     DOCS = Path(out) if out else DOCS_DEFAULT
     if out and DOCS.exists() and any(DOCS.iterdir()) and not (DOCS/MARKER).exists():   # never replace a folder we did not write
         sys.exit(f"{DOCS} holds files that this script did not write: choose an empty or new folder for the docs")
     t0, paths = time.time(), sidebar()
     exec_all.flags = flags
-    pages, parts, failed, specs = {}, {}, [], exercise_specs()
+    pages, parts, failed, specs, with_explorers = {}, {}, [], exercise_specs(), set()
     for part, path in paths:
         name = _nbpath2html(path).name
         parts[name] = part
@@ -113,12 +116,17 @@ def main(flags, stored=False, only=None, out=None):
         print(f'{"reading" if stored else "executing"} {path.relative_to(ROOT)} ...', flush=True)
         try:
             nb, title = processed(path, stored)
-            pages[name] = (offline.exercise_forms(offline.plain_outputs(nb), specs), title)
+            nb = offline.exercise_forms(offline.plain_outputs(nb), specs)
+            with_explorers |= explorers.explorer_placeholders(nb)
+            pages[name] = (nb, title)
         except Exception as e: failed.append(str(path.relative_to(NBS))); print(e, file=sys.stderr)
     shutil.rmtree(DOCS, ignore_errors=True)
     DOCS.mkdir(parents=True)
     (DOCS/MARKER).write_text('written by scripts/build_docs.py: rebuilt (deleted and written again) on every run\n')
     offline.copy_assets(DOCS)
+    if with_explorers:
+        print('computing the explorers\' settings for their page versions ...', flush=True)
+        explorers.write_explorer_data(DOCS, with_explorers, quick)
     titles = {_nbpath2html(p).name: (pages[_nbpath2html(p).name][1] if _nbpath2html(p).name in pages else p.stem) for _, p in paths}
     links = ''
     for part in dict.fromkeys(p for p in parts.values() if p):    # the learning path, then each reference section
@@ -142,5 +150,6 @@ if __name__ == '__main__':
     p.add_argument('--stored', action='store_true', help="keep the notebooks' saved outputs instead of running them (fast)")
     p.add_argument('--only', nargs='+', metavar='NAME', help='build only these notebooks (file names without .ipynb)')
     p.add_argument('--out', metavar='DIR', help=f'the folder for the pages (default: {DOCS_DEFAULT})')
+    p.add_argument('--quick-explorers', action='store_true', help='the explorers\' page versions on smaller grids (for tests)')
     a = p.parse_args()
-    main(skip_flags(a.flags.split()), a.stored, set(a.only) if a.only else None, a.out)
+    main(skip_flags(a.flags.split()), a.stored, set(a.only) if a.only else None, a.out, a.quick_explorers)

@@ -2,28 +2,36 @@
 then opened from the file system in Debian's headless Chromium with every request that is not a local file blocked.
 
 The full build (every page, every notebook executed) is `bash scripts/docs.sh`; this test builds index, the strip
-layer (many formulas, an exercise) and the explorers (widgets) in seconds with `--stored`. The browser part needs
+layer (many formulas, exercises), the explorers and the attribution plots (the three explorers' page versions, on
+smaller grids: `--quick-explorers`) from the saved outputs (`--stored`) in under a minute. The browser part needs
 what tests/test_browser.py needs (`bash scripts/setup_browser.sh`) and skips, saying why, without it.
 """
-import json, os, subprocess, sys
+import io, json, os, subprocess, sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT/'scripts'))
 import docs_offline as offline                                              # noqa: E402
 from test_browser import CHROMIUM, missing_tools                            # noqa: E402
+from strip_mlp_nb.utils import figure_png                                   # noqa: E402
+from strip_mlp_nb.training.shipped import shipped_model                     # noqa: E402
+from strip_mlp_nb.explain.attribution import embedded_examples              # noqa: E402
+from strip_mlp_nb.explain.attribution_plots import explorer_figure, layer_sizes   # noqa: E402
 
-PAGES = ['index', '02_strip_layer', '13_explorers']
+PAGES = ['index', '02_strip_layer', '13_explorers', '30_attribution_plots']
+pytestmark = pytest.mark.xdist_group('docs')   # one worker builds the pages once (scripts/test.sh: --dist loadgroup)
 
 
 @pytest.fixture(scope='module')
 def docs(tmp_path_factory):
     "A small build of the docs in a temporary folder."
     out = tmp_path_factory.mktemp('docs')/'site'
-    r = subprocess.run([sys.executable, str(ROOT/'scripts'/'build_docs.py'), '--stored', '--only', *PAGES, '--out', str(out)],
-                       capture_output=True, text=True, cwd=ROOT, timeout=600)
+    r = subprocess.run([sys.executable, str(ROOT/'scripts'/'build_docs.py'), '--stored', '--only', *PAGES, '--out', str(out),
+                        '--quick-explorers'], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
     return out
 
@@ -31,12 +39,13 @@ def docs(tmp_path_factory):
 def test_pages_are_offline(docs):
     "Every page fetches nothing from another host; MathJax, the search index and the pages' script are beside them."
     pages = {p.name: p.read_text(encoding='utf-8') for p in docs.glob('*.html')}
-    assert set(pages) == {'index.html', 'strip_layer.html', 'explorers.html'}, sorted(pages)
+    assert set(pages) == {'index.html', 'strip_layer.html', 'explorers.html', 'attribution_plots.html'}, sorted(pages)
     for name, page in pages.items():
         assert offline.outside_requests(page) == [], name
         assert 'src="mathjax/MathJax.js?config=' in page and 'smlp.js' in page and 'search_index.js' in page, name
     assert (docs/'mathjax'/'MathJax.js').is_file() and (docs/'mathjax'/'jax'/'output'/'HTML-CSS').is_dir()
     assert 'widget-view' not in pages['explorers.html'] and 'StripExplorer(children' not in pages['explorers.html']
+    assert pages['explorers.html'].count('class="smlp-page-explorer"') == 2 and (docs/'explorer_data.js').is_file()
     index = json.loads((docs/'search_index.js').read_text().removeprefix('window.SMLP_SEARCH = ').rstrip(';\n'))
     assert {e['file'] for e in index} == set(pages) and all(e['text'] for e in index)
 
@@ -71,7 +80,8 @@ def test_docs_in_a_browser_offline(docs):
     if why := missing_tools(): pytest.skip(why)
     outdir = ROOT/'outputs'/'browser'; outdir.mkdir(parents=True, exist_ok=True)
     args = dict(docs=str(docs), pages=['strip_layer.html', 'index.html', 'explorers.html'], outdir=str(outdir),
-                chromium=CHROMIUM, timeoutMs=60000, search='cascade groups', exercise=dict(id='02.1', right=24, wrong=8))
+                chromium=CHROMIUM, timeoutMs=60000, search='cascade groups', exercise=dict(id='02.1', right=24, wrong=8),
+                explorers='explorers.html', attribution='attribution_plots.html')
     r = subprocess.run(['node', str(ROOT/'tests'/'browser'/'docs.js'), json.dumps(args)], capture_output=True, text=True,
                        cwd=ROOT/'tests'/'browser', timeout=180)
     assert r.returncode == 0, r.stderr[-3000:]
@@ -82,3 +92,20 @@ def test_docs_in_a_browser_offline(docs):
     assert got['pages']['strip_layer.html']['pager'] == ['interaction.html', 'cgsmm.html']
     assert 'strip_layer.html' in got['search']
     assert got['exercise']['right'] == 'right' and got['exercise']['wrong'].startswith('not yet: the answer is larger')
+    ex = got['explorers']                                                          # both explorers moved without a kernel
+    assert ex['errors'] == [] and ex['changed'] == {'footprint': True, 'erf': True}, ex
+    from strip_mlp_nb.widgets.explorers import explore_footprint, explore_erf
+    fp, erf = ex['after']['footprint'], ex['after']['erf']
+    assert (fp['kind'], fp['token'], ex['after']['erf']['model'], erf['stage']) == ('axial', [1, 2], 'random', 1)
+    want_fp = explore_footprint('axial', tuple(fp['token']), (5, 5))['footprint'].flatten().tolist()   # what the widget shows
+    want_erf = explore_erf('random', 1, tuple(erf['token']), 0, 5)['erf'].flatten().tolist()
+    assert max(abs(a - b) / max(abs(b), 1e-3) for a, b in zip(fp['values'], want_fp)) < 1e-3 and fp['heard'] == 9
+    assert max(abs(a - b) for a, b in zip(erf['values'], want_erf)) < 1e-3
+    att = ex['attribution']                                                       # the attribution explorer's pictures
+    assert (att['before']['method'], att['after']['method'], att['after']['view']) == ('ig', 'saliency', 'heat map')
+    assert att['shown'][0] != att['shown'][1] and all(att['shown']), att
+    shown = Image.open(docs/att['after']['file']).convert('RGB')
+    model, examples = shipped_model(normalize=False), embedded_examples(16)
+    layer = next(iter(layer_sizes(model)))
+    want = Image.open(io.BytesIO(figure_png(explorer_figure(model, examples, 0, 'saliency', layer, 'heat map'), 90, bbox_inches='tight'))).convert('RGB')
+    assert shown.size == want.size and np.abs(np.asarray(shown, float) - np.asarray(want, float)).mean() < 2   # the widget's picture

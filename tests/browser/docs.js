@@ -4,7 +4,9 @@
 // For each page: waits for MathJax to typeset, counts typeset formulas and raw '$' left in the text; on the first
 // page also types `search` into the search box and answers `exercise` ({id, right, wrong}) right and wrong.
 // Prints one JSON line: {pages: {name: {formulas, rawDollars, pager, errors}}, blocked: [...], search: [...],
-// exercise: {right, wrong}, screenshots: [...]}. Progress goes to stderr.
+// exercise: {right, wrong}, explorers: {...}, screenshots: [...]}. With `explorers` (a page name), moves each page
+// explorer's controls there and records what it shows before and after (window.SMLP_EXPLORER_STATE).
+// Progress goes to stderr.
 'use strict';
 const path = require('path');
 const { chromium } = require('playwright-core');
@@ -64,6 +66,52 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
       await page.screenshot({ path: shot, fullPage: false });
       out.screenshots.push(shot);
     }
+    await page.close();
+  }
+  if (args.explorers) {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto('file://' + path.join(args.docs, args.explorers), { timeout: args.timeoutMs });
+    await page.waitForFunction(() => window.SMLP_EXPLORER_STATE && SMLP_EXPLORER_STATE.footprint && SMLP_EXPLORER_STATE.erf,
+      null, { timeout: args.timeoutMs });
+    const state = () => page.evaluate(() => JSON.parse(JSON.stringify(window.SMLP_EXPLORER_STATE)));
+    const picture = (kind) => page.$eval(`div.smlp-page-explorer[data-explorer="${kind}"] canvas.map`, (c) => c.toDataURL());
+    const set = (kind, nth, value) => page.$eval(`div.smlp-page-explorer[data-explorer="${kind}"]`, (root, [nth, value]) => {
+      const w = root.querySelectorAll('select, input')[nth];
+      if (w.type === 'checkbox') w.checked = value; else w.value = value;
+      w.dispatchEvent(new Event('input', { bubbles: true })); w.dispatchEvent(new Event('change', { bubbles: true }));
+    }, [nth, value]);
+    const ex = { before: await state(), pictures: { footprint: [await picture('footprint')], erf: [await picture('erf')] } };
+    await set('footprint', 0, 'axial'); await set('footprint', 2, 1);            // mixer, then the row slider
+    ex.pictures.footprint.push(await picture('footprint'));
+    await set('erf', 0, 'random'); await set('erf', 1, 'stage 2 (4x4)');          // weights, then the stage
+    ex.pictures.erf.push(await picture('erf'));
+    ex.after = await state();
+    ex.changed = { footprint: ex.pictures.footprint[0] !== ex.pictures.footprint[1], erf: ex.pictures.erf[0] !== ex.pictures.erf[1] };
+    delete ex.pictures;
+    ex.errors = errors;
+    for (const kind of ['footprint', 'erf']) {
+      const shot = path.join(args.outdir, `explorer_${kind}.png`);
+      await page.locator(`div.smlp-page-explorer[data-explorer="${kind}"]`).screenshot({ path: shot });
+      out.screenshots.push(shot);
+    }
+    out.explorers = ex;
+    if (args.attribution) {                                  // the attribution explorer's page: image, method, view
+      await page.goto('file://' + path.join(args.docs, args.attribution), { timeout: args.timeoutMs });
+      await page.waitForFunction(() => window.SMLP_EXPLORER_STATE && SMLP_EXPLORER_STATE.attribution, null, { timeout: args.timeoutMs });
+      const before = await state();
+      const pic = () => page.$eval('div.smlp-page-explorer[data-explorer="attribution"] img.picture', (i) => i.naturalWidth > 0 ? i.src : '');
+      const shown = [await pic()];
+      await set('attribution', 1, 'saliency'); await set('attribution', 2, 'heat map');
+      await page.waitForTimeout(300);
+      shown.push(await pic());
+      ex.attribution = { before: before.attribution, after: (await state()).attribution, shown };
+      const shot = path.join(args.outdir, 'explorer_attribution.png');
+      await page.locator('div.smlp-page-explorer[data-explorer="attribution"]').screenshot({ path: shot });
+      out.screenshots.push(shot);
+    }
+    log(`explorers: footprint ${ex.before.footprint.kind} -> ${ex.after.footprint.kind}, erf ${ex.before.erf.model} -> ${ex.after.erf.model}`);
     await page.close();
   }
   await browser.close();
