@@ -11,8 +11,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.colors import to_hex
 
-FULL = dict(size=9, erf_images=50, attribution_images=6)   # the docs: the widgets' default resolution, the ERF over 50 images
-QUICK = dict(size=5, erf_images=5, attribution_images=2)   # the test's build: every control, fewer tokens and images
+FULL = dict(size=9, erf_images=50, attribution_images=6, trained_images=3)   # the docs: the widgets' default resolution, the ERF over 50 images
+QUICK = dict(size=5, erf_images=5, attribution_images=2, trained_images=1)   # the test's build: every control, fewer tokens and images
 
 
 def _round(values)->list: return [float(f'{v:.4g}') for v in values]
@@ -24,17 +24,20 @@ def lut(name:str)->list[str]:
     return [to_hex(cmap(i / 255)) for i in range(256)]
 
 
-def footprint_grid(size:int)->dict:
-    "Footprint of every output token of a size x size map, for every random mixer, taps on and off where they apply."
+def footprint_grid(size:int, images:int)->dict:
+    """Footprint of every output token: every random mixer on a size x size map (taps on and off where they apply), and
+    every stage of the shipped model on each of the first `images` test images."""
     from strip_mlp_nb.explain.analysis import MIXERS, default_groups
-    from strip_mlp_nb.widgets.explorers import explore_footprint
+    from strip_mlp_nb.widgets.explorers import explore_footprint, stage_sizes, TRAINED
     tapped = [k for k in MIXERS if default_groups(k, 16) is not None]           # the widget offers taps for these
-    maps = {}
-    for kind in MIXERS:
-        for taps in ((3, 1) if kind in tapped else (3,)):
-            maps[f'{kind}|{taps}'] = [_round(explore_footprint(kind, (r, c), (size, size), taps=taps)['footprint'].flatten().tolist())
-                                      for r in range(size) for c in range(size)]
-    return dict(size=size, mixers=list(MIXERS), tapped=tapped, maps=maps, cmap=lut('magma'))
+    fp = lambda kind, token, hw, **kw: _round(explore_footprint(kind, token, hw, **kw)['footprint'].flatten().tolist())
+    maps = {f'{kind}|{taps}': [fp(kind, (r, c), (size, size), taps=taps) for r in range(size) for c in range(size)]
+            for kind in MIXERS for taps in ((3, 1) if kind in tapped else (3,))}
+    sides = [h for h, _ in stage_sizes()]
+    trained = {f'{k}|{i}': [fp(TRAINED, (r, c), (side, side), stage=k, image=i) for r in range(side) for c in range(side)]
+               for k, side in enumerate(sides) for i in range(images)}
+    return dict(size=size, mixers=list(MIXERS), tapped=tapped, maps=maps, cmap=lut('magma'), trained=trained,
+                trained_label=TRAINED, sides=sides, images=images)
 
 
 def erf_grid(images:int)->dict:
@@ -72,7 +75,7 @@ def attribution_grid(docs:Path, images:int)->dict:
 def write_explorer_data(docs:Path, kinds:set, quick:bool=False):
     "explorer_data.js: the precomputed settings of the explorers the pages show, for pages opened from the file system."
     cfg, data = QUICK if quick else FULL, {}
-    if 'footprint' in kinds: data['footprint'] = footprint_grid(cfg['size'])
+    if 'footprint' in kinds: data['footprint'] = footprint_grid(cfg['size'], cfg['trained_images'])
     if 'erf' in kinds: data['erf'] = erf_grid(cfg['erf_images'])
     if 'attribution' in kinds: data['attribution'] = attribution_grid(docs, cfg['attribution_images'])
     (docs/'explorer_data.js').write_text('window.SMLP_EXPLORERS = ' + json.dumps(data, separators=(',', ':')) + ';\n')

@@ -95,9 +95,12 @@ def test_docs_in_a_browser_offline(docs):
     ex = got['explorers']                                                          # both explorers moved without a kernel
     assert ex['errors'] == [] and ex['changed'] == {'footprint': True, 'erf': True}, ex
     from strip_mlp_nb.widgets.explorers import explore_footprint, explore_erf
-    fp, erf = ex['after']['footprint'], ex['after']['erf']
+    fp, erf, tr = ex['middle']['footprint'], ex['after']['erf'], ex['after']['footprint']
     assert (fp['kind'], fp['token'], ex['after']['erf']['model'], erf['stage']) == ('axial', [1, 2], 'random', 1)
     want_fp = explore_footprint('axial', tuple(fp['token']), (5, 5))['footprint'].flatten().tolist()   # what the widget shows
+    assert (tr['stage'], tr['image'], tr['token']) == (1, 0, [2, 2])                                 # stage 2 of the trained model
+    want_tr = explore_footprint('trained', (2, 2), (4, 4), stage=1, image=0)['footprint'].flatten().tolist()
+    assert max(abs(a - b) / max(abs(b), 1e-3) for a, b in zip(tr['values'], want_tr)) < 1e-3
     want_erf = explore_erf('random', 1, tuple(erf['token']), 0, 5)['erf'].flatten().tolist()
     assert max(abs(a - b) / max(abs(b), 1e-3) for a, b in zip(fp['values'], want_fp)) < 1e-3 and fp['heard'] == 9
     assert max(abs(a - b) for a, b in zip(erf['values'], want_erf)) < 1e-3

@@ -35,40 +35,49 @@
     g.fillText(label + (log ? " (log scale)" : ""), 0, 0); g.restore();
   }
 
-  // The strip-mixing explorer: mixer, cross-strip taps, token; the footprint on a log scale, grey = not heard.
+  // The strip-mixing explorer: a random mixer (cross-strip taps on or off) or a stage of the trained model on a test
+  // image, and a token; the footprint on a log scale, grey = not heard.
   function footprintExplorer(root) {
-    const d = DATA.footprint, n = d.size;
-    const mixer = select(d.mixers, d.mixers.indexOf("CGSMM") >= 0 ? "CGSMM" : d.mixers[0]);
+    const d = DATA.footprint, cell = 30;
+    const mixer = select(d.mixers.concat([d.trained_label]), d.mixers.indexOf("CGSMM") >= 0 ? "CGSMM" : d.mixers[0]);
     const taps = el("input", { type: "checkbox" }); taps.checked = true;
-    const row = slider(n - 1, Math.floor(n / 2)), col = slider(n - 1, Math.floor(n / 2));
+    const stage = select(d.sides.map(function (s, k) { return "stage " + (k + 1) + " (" + s + "x" + s + ")"; }), null);
+    const image = select(Array.from({ length: d.images }, function (_, i) { return "test image " + i; }), null);
+    const row = slider(d.size - 1, Math.floor(d.size / 2)), col = slider(d.size - 1, Math.floor(d.size / 2));
     const controls = el("div", { class: "controls" });
-    [control("mixer", mixer), control("cross-strip taps", taps), control("row", row), control("col", col)].forEach(function (c) { controls.appendChild(c); });
-    const title = el("div", { class: "title" }), cell = 30;
-    const canvas = el("canvas", { width: n * cell, height: n * cell, class: "map" }), bar = el("canvas", { width: 64, height: n * cell, class: "bar" });
+    [control("mixer", mixer), control("cross-strip taps", taps), control("stage", stage), control("image", image),
+     control("row", row), control("col", col)].forEach(function (c) { controls.appendChild(c); });
+    const title = el("div", { class: "title" });
+    const canvas = el("canvas", { width: d.size * cell, height: d.size * cell, class: "map" }), bar = el("canvas", { width: 64, height: d.size * cell, class: "bar" });
     const pics = el("div", { class: "pics" }); pics.appendChild(canvas); pics.appendChild(bar);
     root.appendChild(controls); root.appendChild(title); root.appendChild(pics);
+    let shownSide = d.size;
     function draw() {
-      const kind = mixer.value, tapped = d.tapped.indexOf(kind) >= 0;
-      taps.disabled = !tapped;
-      const t = tapped && !taps.checked ? 1 : 3, r = +row.value, c = +col.value;
-      const values = d.maps[kind + "|" + t][r * n + c];
+      const kind = mixer.value, trained = kind === d.trained_label, tapped = !trained && d.tapped.indexOf(kind) >= 0;
+      taps.disabled = !tapped; stage.disabled = image.disabled = !trained;
+      const n = trained ? d.sides[stage.selectedIndex] : d.size;
+      if (n !== shownSide) { row.max = col.max = n - 1; row.value = col.value = Math.floor(n / 2); shownSide = n; }
+      const t = tapped && !taps.checked ? 1 : 3, r = +row.value, c = +col.value, px = cell * d.size / n;
+      const values = trained ? d.trained[stage.selectedIndex + "|" + image.selectedIndex][r * n + c] : d.maps[kind + "|" + t][r * n + c];
       const pos = values.filter(function (v) { return v > 0; });
       const lo = Math.min.apply(null, pos), hi = Math.max.apply(null, pos);
       const norm = function (v) { return hi > lo ? (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : 1; };
       const g = canvas.getContext("2d");
       values.forEach(function (v, i) {
         g.fillStyle = v > 0 ? d.cmap[Math.round(255 * Math.min(1, Math.max(0, norm(v))))] : "#dcdcdc";
-        g.fillRect((i % n) * cell, Math.floor(i / n) * cell, cell, cell);
+        g.fillRect((i % n) * px, Math.floor(i / n) * px, px, px);
       });
       g.strokeStyle = "rgba(255,255,255,0.6)"; g.lineWidth = 1;
-      for (let k = 1; k < n; k++) { g.beginPath(); g.moveTo(k * cell, 0); g.lineTo(k * cell, n * cell); g.moveTo(0, k * cell); g.lineTo(n * cell, k * cell); g.stroke(); }
-      g.strokeStyle = "#00e5ff"; g.lineWidth = 3; g.strokeRect(c * cell + 1.5, r * cell + 1.5, cell - 3, cell - 3);
+      for (let k = 1; k < n; k++) { g.beginPath(); g.moveTo(k * px, 0); g.lineTo(k * px, n * px); g.moveTo(0, k * px); g.lineTo(n * px, k * px); g.stroke(); }
+      g.strokeStyle = "#00e5ff"; g.lineWidth = 3; g.strokeRect(c * px + 1.5, r * px + 1.5, px - 3, px - 3);
       colourBar(bar, d.cmap, lo, hi, "Jacobian norm", true);
-      title.textContent = kind + (tapped && t === 1 ? ", no cross-strip taps" : "") + ": token (" + r + ", " + c + ") of the "
-        + n + "x" + n + " map hears " + pos.length + " of " + n * n + " tokens (grey: not heard)";
-      STATE.footprint = { kind: kind, taps: t, token: [r, c], values: values, heard: pos.length };
+      const what = trained ? "stage " + (stage.selectedIndex + 1) + " of the shipped model, test image " + image.selectedIndex
+        : kind + (tapped && t === 1 ? ", no cross-strip taps" : "");
+      title.textContent = what + ": token (" + r + ", " + c + ") of the " + n + "x" + n + " map hears " + pos.length + " of "
+        + n * n + " tokens (grey: not heard)";
+      STATE.footprint = { kind: kind, taps: t, stage: stage.selectedIndex, image: image.selectedIndex, token: [r, c], values: values, heard: pos.length };
     }
-    [mixer, taps, row, col].forEach(function (w) { w.addEventListener("input", draw); w.addEventListener("change", draw); });
+    [mixer, taps, stage, image, row, col].forEach(function (w) { w.addEventListener("input", draw); w.addEventListener("change", draw); });
     draw();
   }
 

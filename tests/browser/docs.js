@@ -83,8 +83,10 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
       w.dispatchEvent(new Event('input', { bubbles: true })); w.dispatchEvent(new Event('change', { bubbles: true }));
     }, [nth, value]);
     const ex = { before: await state(), pictures: { footprint: [await picture('footprint')], erf: [await picture('erf')] } };
-    await set('footprint', 0, 'axial'); await set('footprint', 2, 1);            // mixer, then the row slider
+    await set('footprint', 0, 'axial'); await set('footprint', 4, 1);            // mixer, then the row slider
     ex.pictures.footprint.push(await picture('footprint'));
+    ex.middle = await state();
+    await set('footprint', 0, 'trained stage (shipped model)'); await set('footprint', 2, 'stage 2 (4x4)');   // a trained stage
     await set('erf', 0, 'random'); await set('erf', 1, 'stage 2 (4x4)');          // weights, then the stage
     ex.pictures.erf.push(await picture('erf'));
     ex.after = await state();
