@@ -197,6 +197,9 @@ def demo(
     if epochs is not None: config = dataclasses.replace(config, epochs=epochs, warmup_epochs=min(config.warmup_epochs, epochs))
     if train_size is not None: data_kw['train_size'] = train_size
     build_datasets(data_kw, model_kw['img_size'], splits=())            # checks the data values, builds nothing
+    if ckpt is not None and overwrite and ckpt.resolve().parent == Path(out_dir).resolve() and ckpt.name in (*RUN_FILES, *REPORT_FILES):
+        raise FileExistsError(f"{ckpt} is one of the files overwrite would replace in {out_dir}: copy it elsewhere first, "
+                              "or write the report to another folder")
     with run_folder(out_dir, overwrite=overwrite, files=(*RUN_FILES, *REPORT_FILES)):   # nothing of the user's is replaced
         return _demo(Path(out_dir), ckpt, model_kw, data_kw, config, time_limit, progress)
 

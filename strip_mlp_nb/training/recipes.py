@@ -8,7 +8,7 @@ import dataclasses
 import difflib
 from pathlib import Path
 import torch
-from ..utils import asset_path, check_regular_file
+from ..utils import asset_path, check_regular_file, atomic_write
 from ..models.strip_mlp import StripMLPConfig, StripMLPNet, create_model, list_models, count_params
 from ..data.datasets import DATA_KEYS, build_datasets
 from .loop import TrainConfig, train, init_distributed
@@ -184,7 +184,7 @@ def run_training(
     with run_folder(out_dir, resume, overwrite) as out:                # refused before anything is written
         if info.is_main:
             if resume and (out / 'last.pt').exists(): _check_same_run(out, effective)
-            (out / 'config.yaml').write_text(yaml.safe_dump(effective, sort_keys=False))
+            with atomic_write(out / 'config.yaml', 'w') as f: f.write(yaml.safe_dump(effective, sort_keys=False))   # replaces a link, never writes through it
             if progress:
                 print(f"{model_kw.get('name', 'StripMLPNet')} ({count_params(model):,} parameters) on {data_kw['dataset']}: "
                       f"{len(train_data)} training and {len(val_data)} validation images, {info.world_size} process(es); "
@@ -202,6 +202,8 @@ def _check_same_run(out:Path, effective:dict):
     import yaml
     saved_file = out / 'config.yaml'
     if not saved_file.exists(): return
+    check_regular_file(saved_file, 'saved config')                      # a FIFO would block the read
+    if saved_file.stat().st_size > MAX_RECIPE_BYTES: raise ValueError(f"{saved_file} is larger than any recipe (MAX_RECIPE_BYTES): not a run's config")
     saved = load_yaml(saved_file.read_text(), str(saved_file)) or {}
     diff = [f"{s}.{k}: {saved.get(s, {}).get(k)!r} -> {v!r}" for s in ('model', 'data', 'train') for k, v in effective[s].items()
             if k not in _NOT_COMPARED and saved.get(s, {}).get(k) != v]

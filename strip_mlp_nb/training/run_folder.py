@@ -11,7 +11,7 @@ from ..utils import atomic_write
 from .runtime import dist_info
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'MANIFEST', 'RunFolderInUse', 'run_folder']
+__all__ = ['RUN_FILES', 'MANIFEST', 'MAX_MANIFEST', 'RunFolderInUse', 'run_folder']
 
 # %% ../../nbs/training/44_run_folder.ipynb #2202d8a9
 RUN_FILES = ('last.pt', 'best.pt', 'history.json', 'config.yaml')   # what a run writes into its folder
@@ -48,7 +48,9 @@ def _take_lock(lock:Path):
                 f.write(f"{os.getpid()} {_process_start(os.getpid())}".strip())
             return
         except FileExistsError:
-            try: holder = _lock_holder(lock.read_text())
+            if lock.is_symlink() or not lock.is_file() or lock.stat().st_size > 4096:   # never read a FIFO, a link or a big file
+                raise RunFolderInUse(f"{lock} is not a run's lock (not a small regular file): remove it, or choose another folder") from None
+            try: holder = _lock_holder(lock.read_text(errors='replace'))
             except OSError: holder = None
             if holder: raise RunFolderInUse(f"{lock.parent} is in use by another run (process {holder}): "
                                              "wait for it to finish, or choose another folder") from None
@@ -58,10 +60,22 @@ def _take_lock(lock:Path):
 # %% ../../nbs/training/44_run_folder.ipynb #3ddf598f
 MANIFEST = '.strip_mlp_run'                                         # the names of the files runs wrote into the folder
 
+MAX_MANIFEST = 64 << 10                                             # bytes: a manifest lists a handful of names
+
+def _plain_name(n:str)->bool:
+    "A name of a file directly in the folder: no path, no parent, no glob pattern, no control character."
+    return n not in ('', '.', '..') and not any(ch in n for ch in '/\\*?[]') and n.isprintable()
+
 def _manifest(out:Path)->list[str]:
-    "The file names a folder's manifest lists ([] without one)."
-    try: return [n for n in (out / MANIFEST).read_text().splitlines() if n]
-    except FileNotFoundError: return []
+    "The file names a folder's manifest lists ([] without one); a manifest that is not a small list of plain names is refused."
+    path = out / MANIFEST
+    if not path.exists() and not path.is_symlink(): return []
+    if path.is_symlink() or not path.is_file(): raise FileExistsError(f"{path} is not a regular file: remove it, or choose another folder")
+    if path.stat().st_size > MAX_MANIFEST: raise FileExistsError(f"{path} is {path.stat().st_size:,} bytes, more than a run's manifest (MAX_MANIFEST): remove it, or choose another folder")
+    names = [n for n in path.read_text(errors='replace').splitlines() if n]
+    if bad := [n for n in names if not _plain_name(n)]:
+        raise FileExistsError(f"{path} lists {bad[0]!r}, not the name of a file in {out}: no run wrote it; remove the manifest, or choose another folder")
+    return names
 
 def _foreign(out:Path, own:set, saved:set)->list[str]:
     "Entries of `out` that no run wrote: not its lock, manifest, `own` files or the temporary files of killed saves of `saved`."
