@@ -5,8 +5,6 @@
 # %% ../../nbs/explain/01_interaction.ipynb #029c63c1
 from __future__ import annotations
 import math
-from itertools import chain
-from numbers import Integral
 import numpy as np
 import torch
 from torch import nn
@@ -19,31 +17,8 @@ from matplotlib.patches import Rectangle
 __all__ = ['token_footprint', 'show_footprint', 'show_footprints', 'show_costs']
 
 # %% ../../nbs/explain/01_interaction.ipynb #0bdef981
-from ..utils import int_pair
 from ..utils import eval_mode
-
-# %% ../../nbs/explain/01_interaction.ipynb #b0fd43cb
-def _infer_channels(module:nn.Module)->int:
-    "Input channels of `module`: the first int `channels` attribute met in `modules()` order, else the first `Conv2d`/`Linear`."
-    for m in module.modules():                                          # `module` itself first, then its submodules
-        ch = getattr(m, 'channels', None)
-        if isinstance(ch, Integral) and not isinstance(ch, bool): return int(ch)
-    for m in module.modules():
-        if isinstance(m, nn.Conv2d): return m.in_channels
-        if isinstance(m, nn.Linear): return m.in_features
-    raise ValueError(f"cannot infer the input channels of {type(module).__name__}: pass `channels=` or `input=`")
-
-# %% ../../nbs/explain/01_interaction.ipynb #1bcdfc37
-def _token_jacobian(module:nn.Module, x:torch.Tensor, r:int, c:int)->torch.Tensor:
-    "Exact d module(x)[0, :, r, c] / dx, as a (C_out, C, H, W) tensor."
-    f = lambda x: module(x)[0, :, r, c]                                 # (C_out,): the output token
-    try: return torch.func.jacrev(f, chunk_size=64)(x)[:, 0]           # (C_out, C, H, W)
-    except (RuntimeError, NotImplementedError):                         # ops vmap cannot batch: one backward each
-        x = x.detach().clone().requires_grad_(True)
-        y = f(x)
-        grads = [torch.autograd.grad(y[o], x, retain_graph=True, allow_unused=True, materialize_grads=True)[0][0]
-                 for o in range(len(y))]
-        return torch.stack(grads)                                       # (C_out, C, H, W)
+from .jacobians import infer_channels, token_jacobian, footprint_input
 
 # %% ../../nbs/explain/01_interaction.ipynb #86cd8bc9
 def token_footprint(
@@ -56,35 +31,15 @@ def token_footprint(
     groups:int|None=None,       # G: one map per input channel group (channel i in group i % G, as the strip layers)
 )->torch.Tensor:                # (H, W) CPU float map >= 0: L2 norm over (C_out, C) of the token's Jacobian; (G, H, W) with `groups`
     "Exact influence of every input token on one output token of `module`, from the Jacobian."
-    module, (H, W), (r, c), x = _footprint_input(module, token, size, channels, input, groups)
+    module, (H, W), (r, c), x = footprint_input(module, token, size, channels, input, groups)
     with eval_mode(module):                                             # per submodule, as the caller had it, after
         with torch.no_grad(): y = module(x)
         if y.dim() != 4 or y.shape[0] != 1 or tuple(y.shape[2:]) != (H, W):
             raise ValueError(f"token_footprint needs an output of shape (1, C_out, {H}, {W}), got {tuple(y.shape)}")
-        J = _token_jacobian(module, x, r, c)                            # (C_out, C, H, W)
+        J = token_jacobian(module, x, r, c)                            # (C_out, C, H, W)
     J = J.detach().float().cpu().pow(2).sum(0)                          # (C, H, W): summed over the output channels
     if groups is None: return J.sum(0).sqrt()                           # (H, W)
     return rearrange(J, '(p g) h w -> g p h w', g=groups).sum(1).sqrt()  # (G, H, W): channel i = p*G + g is in group g
-
-# %% ../../nbs/explain/01_interaction.ipynb #90f24101
-def _footprint_input(module, token, size, channels, input, groups)->tuple:
-    "`token_footprint`'s arguments checked: (module, (H, W), (row, col), input on the module's device and dtype)."
-    if isinstance(module, nn.ModuleList): module = nn.Sequential(*module)  # a stage: its blocks, in order
-    (H, W), (r, c) = int_pair(size, 'size', square=False), int_pair(token, 'token', square=False)
-    if H < 1 or W < 1: raise ValueError(f"`size` must be positive, got {(H, W)}")
-    if not (0 <= r < H and 0 <= c < W): raise ValueError(f"token {(r, c)} is outside the {H}x{W} map")
-    ref = next((t for t in chain(module.parameters(), module.buffers()) if t.is_floating_point()), None)
-    device, dtype = (ref.device, ref.dtype) if ref is not None else (torch.device('cpu'), torch.float32)
-    if input is None:
-        C = _infer_channels(module) if channels is None else channels
-        input = torch.randn(1, C, H, W, generator=torch.Generator().manual_seed(0))  # global RNG untouched
-    if input.dim() != 4 or input.shape[0] != 1 or tuple(input.shape[2:]) != (H, W):
-        raise ValueError(f"`input` must have shape (1, C, {H}, {W}), got {tuple(input.shape)}")
-    if channels is not None and input.shape[1] != channels:
-        raise ValueError(f"`input` has {input.shape[1]} channels but `channels={channels}`")
-    if groups is not None and (not isinstance(groups, Integral) or groups < 1 or input.shape[1] % groups):
-        raise ValueError(f"`groups` must be a positive int dividing the {input.shape[1]} input channels, got {groups!r}")
-    return module, (H, W), (r, c), input.detach().to(device, dtype)
 
 # %% ../../nbs/explain/01_interaction.ipynb #a700b9e6
 def _token_grid(ax:plt.Axes, H:int, W:int, token:tuple|None):
