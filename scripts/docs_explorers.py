@@ -58,13 +58,14 @@ def attribution_grid(docs:Path, images:int)->dict:
     from strip_mlp_nb.explain.attribution_plots import VIEWS, layer_sizes, explorer_check, explorer_figure
     from strip_mlp_nb.utils import figure_png
     model, ex = shipped_model(normalize=False), embedded_examples(16)
-    layer, cache, folder = next(iter(layer_sizes(model))), {}, docs/'explorers'/'attribution'   # the widget's first layer
+    sizes, cache, folder = layer_sizes(model), {}, docs/'explorers'/'attribution'   # one forward pass, not one per picture
+    layer = next(iter(sizes))                                                         # the widget's first layer
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
     for i in range(images):
         for m in METHODS:
             for v, view in enumerate(VIEWS):
-                if explorer_check(m, layer, layer_sizes(model), view): continue
+                if explorer_check(m, layer, sizes, view): continue
                 name = f'{i}-{m}-{v}.png'
                 (folder/name).write_bytes(figure_png(explorer_figure(model, ex, i, m, layer, view, cache), 90, bbox_inches='tight'))
                 files[f'{i}|{m}|{v}'] = f'explorers/attribution/{name}'
