@@ -4,9 +4,9 @@
 
 # %% ../nbs/50_exercises.ipynb #51f8bb2d
 from __future__ import annotations
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from numbers import Integral, Real
+from numbers import Real
 from typing import Callable
 import numpy as np
 import torch
@@ -20,7 +20,7 @@ from .models.strip_mlp import StripMLPConfig, create_model, count_params
 from .data.embedded import EMBEDDED_CLASSES, embedded_dataset
 from .training.shipped import shipped_model
 from .explain.interaction import token_footprint
-from .explain.analysis import mixer_footprint, outside_share
+from .explain.analysis import mixer_footprint, outside_share, heard
 from .explain.erf import erf_area_ratios
 from .explain.attribution_methods import METHODS
 from .experiments.ablations import stored_experiments
@@ -42,10 +42,6 @@ class Exercise:
     tol:float = 0.              # 'number' only
     choices:tuple = ()          # 'choice' only: the options offered
 
-# %% ../nbs/50_exercises.ipynb #7cbdeb11
-def _heard(footprint:torch.Tensor)->int: return int((footprint > 0).sum())
-def _params(module:nn.Module)->int: return sum(p.numel() for p in module.parameters())
-
 # %% ../nbs/50_exercises.ipynb #459b727b
 def _seeded(build:Callable[[], nn.Module], seed:int=0)->nn.Module:
     "A module built under a fixed seed (the global random state restored after)."
@@ -53,7 +49,7 @@ def _seeded(build:Callable[[], nn.Module], seed:int=0)->nn.Module:
 
 def _stack_reach(kind:str, size:int)->int:
     "The fewest stacked `kind` mixers (1 to 3) after which the central token of a size x size map hears every token."
-    return next(k for k in (1, 2, 3) if _heard(mixer_footprint(kind, (size // 2, size // 2), (size, size), depth=k)) == size * size)
+    return next(k for k in (1, 2, 3) if heard(mixer_footprint(kind, (size // 2, size // 2), (size, size), depth=k)) == size * size)
 
 def _bag_tells_transposed_apart()->str:
     "'yes' if a per-patch model averaged over patches tells an image from its patch-transposed twin, else 'no'."
@@ -73,25 +69,25 @@ _BANK:dict = {}   # id -> Exercise, filled notebook by notebook
 _BANK.update({   # the problem and the strip layer (00-02)
     '00.1': Exercise("On a 14x14 token map, how many input tokens does one inner output token hear through one layer of the "
                      "axial mixer (`AxialMixer`)?",
-                     lambda: _heard(token_footprint(_seeded(lambda: AxialMixer(4, (14, 14))), (7, 7), (14, 14))),
+                     lambda: heard(token_footprint(_seeded(lambda: AxialMixer(4, (14, 14))), (7, 7), (14, 14))),
                      "its own row and its own column, with the token itself counted once"),
     '00.2': Exercise("How many token-mixing parameters has one layer of the global token MLP (`GlobalTokenMixer`, hidden width "
-                     "D_S = HW/2) on a 7x7 map?", lambda: _params(GlobalTokenMixer(1, (7, 7))),
+                     "D_S = HW/2) on a 7x7 map?", lambda: count_params(GlobalTokenMixer(1, (7, 7))),
                      "two Linear layers, HW -> D_S -> HW, each with its bias; D_S = int(0.5 * 49)"),
     '01.1': Exercise("A 3x3 convolution (padding 1) on an 8x8 map: how many input tokens does the corner output token (0, 0) hear?",
-                     lambda: _heard(token_footprint(_seeded(lambda: nn.Conv2d(2, 2, 3, padding=1)), (0, 0), (8, 8))),
+                     lambda: heard(token_footprint(_seeded(lambda: nn.Conv2d(2, 2, 3, padding=1)), (0, 0), (8, 8))),
                      "the 3x3 window centred on the corner, less what falls off the map"),
     '01.2': Exercise("Two axial mixers stacked: how many tokens of a 9x9 map does the output token (4, 4) hear?",
-                     lambda: _heard(token_footprint(_seeded(lambda: nn.Sequential(AxialMixer(4, (9, 9)), AxialMixer(4, (9, 9)))), (4, 4), (9, 9))),
+                     lambda: heard(token_footprint(_seeded(lambda: nn.Sequential(AxialMixer(4, (9, 9)), AxialMixer(4, (9, 9)))), (4, 4), (9, 9))),
                      "the second mixer reads a cross of tokens, and each of them heard a cross"),
     '02.1': Exercise("After one row step with cross-strip taps (`StripMLPLayer`, taps=3) on an 8x8 map, how many tokens does "
                      "the output token (2, 5) hear?",
-                     lambda: _heard(token_footprint(_seeded(lambda: StripMLPLayer(2, 8)), (2, 5), (8, 8), channels=4)),
+                     lambda: heard(token_footprint(_seeded(lambda: StripMLPLayer(2, 8)), (2, 5), (8, 8), channels=4)),
                      "a row step mixes whole rows: which rows does row 2 read with three taps?"),
     '02.2': Exercise("How many parameters has one row layer (`StripMLPLayer`) with G = 20 channel groups on a map 56 tokens "
-                     "wide, with cross-strip taps?", lambda: _params(StripMLPLayer(20, 56)),
+                     "wide, with cross-strip taps?", lambda: count_params(StripMLPLayer(20, 56)),
                      "each group owns one W x W matrix per tap (3 taps) and W biases"),
-    '02.3': Exercise("Halve the groups of that layer (G = 10): how many parameters now?", lambda: _params(StripMLPLayer(10, 56)),
+    '02.3': Exercise("Halve the groups of that layer (G = 10): how many parameters now?", lambda: count_params(StripMLPLayer(10, 56)),
                      "every group owns the same number of weights"),
 })
 
@@ -99,25 +95,25 @@ _BANK.update({   # the problem and the strip layer (00-02)
 _BANK.update({   # the cascade, the local strips, the block (03-05)
     '03.1': Exercise("Without cross-strip taps (taps=1), how many tokens of an 8x8 map does the output token (2, 5) of one "
                      "CGSMM (`CascadeGroupStripMixing`) hear?",
-                     lambda: _heard(token_footprint(_seeded(lambda: CascadeGroupStripMixing(8, (8, 8), taps=1)), (2, 5), (8, 8))),
+                     lambda: heard(token_footprint(_seeded(lambda: CascadeGroupStripMixing(8, (8, 8), taps=1)), (2, 5), (8, 8))),
                      "a row step, then a column step whose tokens have each heard their whole row"),
     '03.2': Exercise("How many strip-weight groups does the official rule (`strip_groups`) give the strip branch of a block with "
                      "96 channels?", lambda: strip_groups(96),
                      "the strip branch gets half the channels, and P = 2 channels share a group when 80 divides the block's "
                      "channels, else P = 4"),
     '04.1': Exercise("With its path weights held fixed, how many tokens of a 9x9 map does LSMM's output token (4, 3) hear?",
-                     lambda: _heard(mixer_footprint('LSMM', (4, 3), (9, 9), hold_weights=True)),
+                     lambda: heard(mixer_footprint('LSMM', (4, 3), (9, 9), hold_weights=True)),
                      "a 3x7 and a 7x3 window around the token, which overlap in a 3x3 square"),
     '04.2': Exercise("How many weights do LSMM's two depthwise strip convolutions (3x7 and 7x3) hold together, for 40 channels?",
-                     lambda: (lambda m: _params(m.fc_h) + _params(m.fc_w))(LocalStripMixing(40)),
+                     lambda: (lambda m: count_params(m.fc_h) + count_params(m.fc_w))(LocalStripMixing(40)),
                      "depthwise: one 3x7 and one 7x3 kernel per channel, without bias"),
     '05.1': Exercise("A fresh channel mixing (`ChannelMixing`, GRN's gamma at zero) on a 12x12 map: how many tokens does the "
                      "token (5, 7) hear?",
-                     lambda: _heard(token_footprint(_seeded(lambda: ChannelMixing(16)), (5, 7), (12, 12))),
+                     lambda: heard(token_footprint(_seeded(lambda: ChannelMixing(16)), (5, 7), (12, 12))),
                      "after its depthwise convolution, everything works token by token"),
     '05.2': Exercise("Which half of a Strip-MLP block lets a token hear the whole map in one block: 'token mixing' or "
                      "'channel mixing'?",
-                     lambda: (lambda b: 'token mixing' if _heard(token_footprint(b.token_mixing, (5, 7), (12, 12))) == 144
+                     lambda: (lambda b: 'token mixing' if heard(token_footprint(b.token_mixing, (5, 7), (12, 12))) == 144
                               else 'channel mixing')(_seeded(lambda: StripMLPBlock(16, (12, 12)))),
                      "which half holds the cascade of strip steps?", 'choice', choices=('token mixing', 'channel mixing')),
 })
@@ -179,7 +175,7 @@ _BANK.update({   # the experiments and the explorers (12-13)
                       "upper-body garments look alike at 28x28", 'choice',
                       choices=('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')),
     '13.1': Exercise("In the strip explorer, 'strip row' on a 9x9 map with groups=1: how many tokens does the token (4, 4) hear?",
-                     lambda: _heard(explore_footprint('strip row', (4, 4), (9, 9), groups=1)['footprint']),
+                     lambda: heard(explore_footprint('strip row', (4, 4), (9, 9), groups=1)['footprint']),
                      "groups change how a strip is weighted, not which tokens it reaches"),
 })
 
