@@ -1,9 +1,10 @@
 """Build README.md from nbs/index.ipynb with nbdev's processors and nbconvert: no quarto, no execution.
 
-Hidden and exported cells go, `#|` lines go, the title cell becomes `# title` + `> summary`, and only text
-outputs are kept (stored outputs, so images would need files: they are dropped). Relative links get `nbs/`.
-Usage: python scripts/build_readme.py [--stdout]"""
-import re, sys
+Hidden and exported cells go, `#|` lines go, the title cell becomes `# title` + `> summary`; text outputs are kept,
+and each PNG output becomes a file `nbs/images/readme_<cell id>.png` that README.md shows. Relative links get `nbs/`.
+Usage: python scripts/build_readme.py [--stdout]: --stdout prints the README and writes no file, and exits 1 when a
+picture file is missing or differs from the notebook's output."""
+import base64, re, sys
 
 import nbformat
 from execnb.nbio import mk_cell, nb2str
@@ -18,14 +19,19 @@ from nbtools import ROOT, NBS, quarto_opts, title_md
 SRC = NBS/'index.ipynb'
 HEADER = '<!-- generated from nbs/index.ipynb by scripts/build_readme.py: do not edit -->\n\n'
 TEXT = ('text/markdown', 'text/plain')
+IMAGES = {}   # path under the checkout -> PNG bytes of an output
 
 
 def text_outputs(cell):
-    "Keep stdout and text results; drop images, HTML, widgets, stderr and errors"
+    "Keep stdout, text results and PNG pictures (as files); drop HTML, widgets, stderr and errors"
     if cell.cell_type != 'code': return
     outs = []
     for o in cell.get('outputs', []):
         if o.output_type == 'stream' and o.name == 'stdout': outs.append(o)
+        elif o.output_type in ('execute_result', 'display_data') and 'image/png' in o.data:
+            path = f"nbs/images/readme_{cell.get('id', 'cell')}_{len(IMAGES)}.png"
+            IMAGES[path] = base64.b64decode(o.data['image/png'])
+            outs.append({**o, 'output_type': 'display_data', 'data': {'text/markdown': f'![figure]({path})'}, 'metadata': {}})
         elif o.output_type in ('execute_result', 'display_data') and not any(k.startswith('image/') or 'widget' in k for k in o.data):
             data = {k: v for k, v in o.data.items() if k in TEXT}
             if data: outs.append({**o, 'data': data, 'metadata': {}})
@@ -56,5 +62,11 @@ def readme():
 
 if __name__ == '__main__':
     text = readme()
-    if '--stdout' in sys.argv: sys.stdout.write(text)
-    else: (ROOT/'README.md').write_text(text, encoding='utf-8'); print('wrote README.md')
+    if '--stdout' in sys.argv:
+        sys.stdout.write(text)
+        stale = [p for p, png in IMAGES.items() if not (ROOT/p).is_file() or (ROOT/p).read_bytes() != png]
+        if stale: sys.exit(f"picture files out of date: {', '.join(stale)}")
+    else:
+        for old in (NBS/'images').glob('readme_*.png'): old.unlink()
+        for p, png in IMAGES.items(): (ROOT/p).write_bytes(png)
+        (ROOT/'README.md').write_text(text, encoding='utf-8'); print(f'wrote README.md and {len(IMAGES)} pictures')

@@ -15,8 +15,8 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'shape_str', 'check_map', 'int_pair', 'figure_png',
-           'PictureRepr', 'text_table']
+__all__ = ['eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'drop_child_names', 'add_child_names',
+           'flat_child_keys', 'shape_str', 'check_map', 'int_pair', 'figure_png', 'PictureRepr', 'text_table']
 
 # %% ../nbs/31_utils.ipynb #e180209e
 @contextmanager
@@ -65,6 +65,29 @@ def asset_path(
 )->Path:                        # the file's path (it need not exist yet: the notebooks write some of them)
     "A file shipped inside the package, under `strip_mlp_nb/assets/`."
     return Path(str(resources.files('strip_mlp_nb').joinpath('assets', *parts)))
+
+# %% ../nbs/31_utils.ipynb #34fa4c59
+def drop_child_names(module:nn.Module, state_dict:dict, prefix:str, local_metadata):
+    "State-dict hook: `prefix + 'child.name'` is written as `prefix + 'name'` for each child in `module.flat_children`."
+    for key in list(state_dict):
+        for child in module.flat_children:
+            if key.startswith(f"{prefix}{child}."): state_dict[prefix + key[len(prefix) + len(child) + 1:]] = state_dict.pop(key)
+
+def add_child_names(module:nn.Module, state_dict:dict, prefix:str, *args):
+    "Load pre-hook: `prefix + 'name'` is read into `prefix + 'child.name'` for each child in `module.flat_children`."
+    for child in module.flat_children:
+        for name in getattr(module, child).state_dict():
+            if prefix + name in state_dict: state_dict[f"{prefix}{child}.{name}"] = state_dict.pop(prefix + name)
+
+def flat_child_keys(
+    module:nn.Module,   # the module whose state dict leaves out a level of names
+    children:tuple,     # names of its children whose own names the state dict omits
+)->nn.Module:
+    "Make `module`'s state dict omit the names of `children`, when written and when loaded."
+    module.flat_children = tuple(children)
+    module._register_state_dict_hook(drop_child_names)
+    module._register_load_state_dict_pre_hook(add_child_names, with_module=True)
+    return module
 
 # %% ../nbs/31_utils.ipynb #2d6607ee
 def shape_str(x:torch.Tensor)->str:

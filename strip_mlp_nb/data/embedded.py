@@ -8,65 +8,11 @@ import math
 from functools import lru_cache
 import torch
 from torch.utils.data import Dataset
+from .tensor_data import TensorImageDataset, show_samples
 
 # %% auto #0
-__all__ = ['EMBEDDED_CLASSES', 'EMBEDDED_PALETTE', 'EMBEDDED_MARGIN', 'EMBEDDED_MEAN', 'EMBEDDED_STD', 'TensorImageDataset',
-           'show_samples', 'embedded_images', 'split_name', 'embedded_dataset']
-
-# %% ../../nbs/data/07_embedded.ipynb #196dead3
-class TensorImageDataset(Dataset):
-    "Images, labels and optional masks held in tensors; items are `(image, label)` or `(image, label, mask)`."
-    def __init__(self,
-        images:torch.Tensor,             # (N, 3, H, W), float32 in [0, 1] or uint8
-        labels:torch.Tensor,             # (N,) class indices
-        classes:list,                    # readable class names, indexed by label
-        masks:torch.Tensor|None=None,    # (N, H, W) float32 in {0, 1}, or None
-        transform=None,                  # callable on `image`, or on `(image, mask)` when there are masks
-    ):
-        if len(images) != len(labels) or (masks is not None and len(masks) != len(images)):
-            raise ValueError(f"images, labels and masks must have one entry per image: got {len(images)}, "
-                             f"{len(labels)} and {None if masks is None else len(masks)}")
-        self.images, self.labels, self.masks = images, labels.long(), masks
-        self.classes, self.transform = list(classes), transform
-
-    def __len__(self)->int: return len(self.images)
-
-    def __getitem__(self, i:int)->tuple:
-        image, label = self.images[i], int(self.labels[i])
-        if image.dtype == torch.uint8: image = image.float() / 255
-        if self.masks is None: return (self.transform(image) if self.transform else image), label
-        mask = self.masks[i]
-        if self.transform: image, mask = self.transform((image, mask))
-        return image, label, mask
-
-    def __repr__(self)->str:
-        extra = ', with masks' if self.masks is not None else ''
-        return f"{type(self).__name__}({len(self)} images {tuple(self.images.shape[1:])}, {len(self.classes)} classes{extra})"
-
-# %% ../../nbs/data/07_embedded.ipynb #f355892c
-def show_samples(
-    dataset,                      # a dataset with `classes` and `labels`, whose items start with `(image, label)`
-    per_class:int=4,              # images shown per class
-    masks:bool=True,              # show each image's mask next to it, if the items have one
-    size:float=0.9,               # inches per image
-)->plt.Figure:
-    "One row per class: the first `per_class` images of each class, and their masks."
-    import matplotlib.pyplot as plt                # here, not at the top: the dataset itself needs no plotting library
-    labels = torch.as_tensor(dataset.labels)
-    rows = [(labels == k).nonzero().flatten()[:per_class].tolist() for k in range(len(dataset.classes))]
-    with_masks = masks and len(dataset[rows[0][0]]) == 3
-    cols = per_class * (2 if with_masks else 1)
-    fig, axes = plt.subplots(len(rows), cols, figsize=(cols * size + 1.2, len(rows) * size), squeeze=False)
-    for k, (row, idx) in enumerate(zip(axes, rows)):
-        for j, i in enumerate(idx):
-            item = dataset[i]
-            ax = row[j * 2 if with_masks else j]
-            ax.imshow(item[0].permute(1, 2, 0).clamp(0, 1).numpy())   # (3, H, W) -> (H, W, 3) for imshow
-            if with_masks: row[j * 2 + 1].imshow(item[2].numpy(), cmap='gray', vmin=0, vmax=1)
-        row[0].set_ylabel(dataset.classes[k], rotation=0, ha='right', va='center', fontsize=8)
-    for ax in axes.flat: ax.set(xticks=[], yticks=[]); [s.set_visible(False) for s in ax.spines.values()]
-    fig.subplots_adjust(left=1.1 / (cols * size + 1.2), right=0.99, top=0.99, bottom=0.01, wspace=0.05, hspace=0.05)
-    return fig
+__all__ = ['EMBEDDED_CLASSES', 'EMBEDDED_PALETTE', 'EMBEDDED_MARGIN', 'EMBEDDED_MEAN', 'EMBEDDED_STD', 'embedded_images',
+           'split_name', 'embedded_dataset']
 
 # %% ../../nbs/data/07_embedded.ipynb #0d82540c
 EMBEDDED_CLASSES = ('disc', 'ring', 'square', 'frame', 'cross',

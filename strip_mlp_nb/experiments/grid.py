@@ -20,8 +20,8 @@ from ..training.run_folder import RunFolderInUse
 # %% auto #0
 __all__ = ['run_key', 'complete_run', 'read_results', 'write_results', 'merge_results', 'run_dir', 'run_grid', 'class_accuracy',
            'run_value', 'seed_values', 'grid_table', 'format_grid_table', 'variant_colour', 'plot_grid', 't_quantile',
-           't_critical', 't_p_value', 'holm', 'paired_effects', 'verdict', 'format_paired_effects', 'class_table',
-           'plot_class_table']
+           't_critical', 't_p_value', 'holm', 'paired_effects', 'verdict', 'format_paired_effects', 'plot_effects',
+           'class_table', 'plot_class_table']
 
 # %% ../../nbs/experiments/41_grid.ipynb #c39c77fa
 def run_key(row:dict)->tuple:
@@ -304,6 +304,36 @@ def format_paired_effects(effects:list[dict])->str:
                       [[e['img_size'], e['variant'], e['n'], f"{100 * e['effect']:+.2f}", f"{100 * e['low']:+.2f} to {100 * e['high']:+.2f}",
                         f"{e['p']:.3f}", f"{e['p_holm']:.3f}", f"{100 * e['detectable']:.2f}", verdict(e)] for e in effects],
                       markdown=True, align='rlrrrrrrl')
+
+# %% ../../nbs/experiments/41_grid.ipynb #b8013c0b
+def plot_effects(
+    rows:list[dict],            # runs from a grid
+    groups:list|None=None,      # (dataset, img_size) pairs, one panel each; None: every pair the runs hold
+    reference:str='Strip-MLP',
+)->plt.Figure:                  # closed figure, shown as a cell's value
+    "Each variant's change against the reference, paired by seed, with its 95% interval; filled where Holm's p < 0.05."
+    groups = groups or _groups(rows)
+    most = max(len({r['variant'] for r in rows if (r['dataset'], r['img_size']) == g} - {reference}) for g in groups)
+    height = 0.3 * most + 1.5
+    fig, axes = plt.subplots(1, len(groups), figsize=(4.2 * len(groups), height), squeeze=False)
+    for ax, (dataset, size) in zip(axes[0], groups):
+        effects = paired_effects(rows, dataset, size, reference)
+        y = np.arange(len(effects))[::-1]
+        for yi, e in zip(y, effects):
+            c = variant_colour(e['variant'], reference)
+            ax.plot([100 * e['low'], 100 * e['high']], [yi, yi], color=c, lw=2)
+            ax.plot(100 * e['effect'], yi, 'o', ms=7, mec=c, mfc=c if e['p_holm'] < 0.05 else 'white', mew=2)
+        ax.axvline(0, color='#1f77b4', ls='--', lw=1); ax.set_ylim(-0.7, most - 0.3)
+        ax.set_yticks(y, [e['variant'] for e in effects], fontsize=8)
+        ref = np.mean(list(seed_values(rows, dataset, size, reference).values()))
+        ax.set_title(f"{dataset}, {size}x{size}: {reference} {100 * ref:.1f} %", fontsize=9)
+        ax.set_xlabel(f'change against {reference} (points)', fontsize=8); ax.grid(axis='x', alpha=0.3)
+    key = [Line2D([], [], marker='o', color='k', mfc='k', ls='-', label="95% interval; filled: Holm's p < 0.05"),
+           Line2D([], [], marker='o', color='k', mfc='white', ls='-', label='hollow: not told apart from 0')]
+    fig.legend(handles=key, loc='lower center', ncol=2, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.3 / height, 1, 1))
+    plt.close(fig)
+    return fig
 
 # %% ../../nbs/experiments/41_grid.ipynb #d6f7749f
 def class_table(

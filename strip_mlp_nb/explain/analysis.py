@@ -4,7 +4,6 @@
 
 # %% ../../nbs/explain/09_analysis.ipynb #af279b31
 from __future__ import annotations
-from contextlib import contextmanager
 from numbers import Integral
 import torch
 from torch import nn
@@ -12,6 +11,7 @@ import matplotlib.pyplot as plt
 from .. import moved_names
 from ..utils import eval_mode, text_table
 from .interaction import token_footprint
+from .jacobians import hold_path_weights
 from ..layers.token_mixers import GlobalTokenMixer, AxialMixer
 from ..layers.strip_layer import StripMLPLayer
 from ..layers.cgsmm import CascadeGroupStripMixing, strip_groups
@@ -21,10 +21,9 @@ from ..models.strip_mlp import StripMLPNet
 from ..data.embedded import embedded_dataset, EMBEDDED_MEAN, EMBEDDED_STD
 
 # %% auto #0
-__all__ = ['MIXERS', 'default_groups', 'mixer_problem', 'build_mixer', 'hold_path_weights', 'mixer_footprint', 'heard',
-           'footprint_extent', 'strip_weight_tiles', 'stage_module', 'stage_inputs', 'embedded_test_images',
-           'random_like', 'reach_module', 'token_reach', 'reach_table', 'format_reach', 'show_reach', 'outside_share',
-           'footprint_shares']
+__all__ = ['MIXERS', 'default_groups', 'mixer_problem', 'build_mixer', 'mixer_footprint', 'heard', 'footprint_extent',
+           'strip_weight_tiles', 'stage_module', 'stage_inputs', 'embedded_test_images', 'random_like', 'reach_module',
+           'token_reach', 'reach_table', 'format_reach', 'show_reach', 'outside_share', 'footprint_shares']
 
 # %% ../../nbs/explain/09_analysis.ipynb #16dc2946
 MIXERS = {
@@ -96,33 +95,6 @@ def build_mixer(
         module = one() if depth == 1 else nn.Sequential(*(one() for _ in range(depth)))
     module.channels = channels
     return module.eval()
-
-# %% ../../nbs/explain/09_analysis.ipynb #d5f83999
-class _Held(nn.Module):
-    "Stands in for `PathWeights`: returns the weights recorded for one input, whatever it is given."
-    def __init__(self, value:torch.Tensor): super().__init__(); self.register_buffer('value', value)
-    def forward(self, summary:torch.Tensor)->torch.Tensor: return self.value   # (1, C, 3)
-
-@contextmanager
-def hold_path_weights(
-    module:nn.Module,           # any module containing LocalStripMixing submodules
-    input:torch.Tensor,         # (1, C, H, W): the path weights are taken at this input, in eval mode
-):
-    "Inside the context, every LSMM of `module` uses the path weights it computes for `input`, as constants."
-    locals_ = [m for m in module.modules() if isinstance(m, LocalStripMixing)]
-    seen = {}
-    hooks = [m.reweight.register_forward_hook(lambda mod, args, out, m=m: seen.__setitem__(m, out.detach()))
-             for m in locals_]
-    try:
-        with eval_mode(module), torch.no_grad(): module(input)
-    finally:
-        for h in hooks: h.remove()
-    originals = {m: m.reweight for m in locals_}
-    try:
-        for m in locals_: m.reweight = _Held(seen[m])
-        yield module
-    finally:
-        for m, r in originals.items(): m.reweight = r
 
 # %% ../../nbs/explain/09_analysis.ipynb #c7333f0c
 def mixer_footprint(

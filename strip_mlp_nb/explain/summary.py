@@ -45,26 +45,28 @@ def show_architecture(
     "Schematic of a Strip-MLP network: stages with map size, width and depth; merging convs; the three shortcuts."
     cfg = config or StripMLPConfig()
     (H, W), p = cfg.image_size, cfg.patch_size
-    fig, ax = plt.subplots(figsize=(11, 3.8), layout='constrained')
-    xs, add3, add4, p1, p2, top, bottom = [2.2, 4.8, 7.6, 10.4], 6.4, 9.2, 3.4, 5.8, 1.35, -1.35  # layout
+    fig, ax = plt.subplots(figsize=(12, 3.8), layout='constrained')
+    xs, ms, add3, add4, p1, p2, top, bottom = [2.2, 5.0, 8.4, 11.6], [3.3, 6.25, 9.75], 7.45, 10.6, 3.95, 6.9, 1.35, -1.35  # layout
     _box(ax, 0, 0, 1.1, 0.9, f"image\n{H}x{W}x{cfg.in_chans}", '#eeeeee')
     for k, (x, (h, w), c, d) in enumerate(zip(xs, cfg.stage_sizes, cfg.stage_dims, cfg.depths)):
         _box(ax, x, 0, 1.3, 1.5 - 0.2 * k, f"stage {k + 1}\n{h}x{w}, {c} ch\n{d} block{'s' * (d > 1)}", '#cfe3f7')
-    _box(ax, 12.7, 0, 1.2, 0.9, f"BN, mean,\nLinear\n-> {cfg.num_classes}", '#eeeeee')
-    for a, b, label in [(0.55, xs[0] - 0.65, f'patch_embed\n{p}x{p}, stride {p}'), (xs[0] + 0.65, xs[1] - 0.65, 'merging1'),
-                        (xs[1] + 0.65, add3 - 0.15, 'merging2'), (add3 + 0.15, xs[2] - 0.65, ''),
-                        (xs[2] + 0.65, add4 - 0.15, 'merging3'), (add4 + 0.15, xs[3] - 0.65, ''), (xs[3] + 0.65, 12.1, '')]:
+    for k, m in enumerate(ms): _box(ax, m, 0, 0.72, 0.42, f"merging{k + 1}\n2x2, stride 2", '#eeeeee', 6)
+    _box(ax, 13.9, 0, 1.2, 0.9, f"BN, mean,\nLinear\n-> {cfg.num_classes}", '#eeeeee')
+    for a, b, label in [(0.55, xs[0] - 0.65, f'patch_embed\n{p}x{p}, stride {p}'), (xs[0] + 0.65, ms[0] - 0.36, ''),
+                        (ms[0] + 0.36, xs[1] - 0.65, ''), (xs[1] + 0.65, ms[1] - 0.36, ''), (ms[1] + 0.36, add3 - 0.15, ''),
+                        (add3 + 0.15, xs[2] - 0.65, ''), (xs[2] + 0.65, ms[2] - 0.36, ''), (ms[2] + 0.36, add4 - 0.15, ''),
+                        (add4 + 0.15, xs[3] - 0.65, ''), (xs[3] + 0.65, 13.3, '')]:
         _arrow(ax, (a, 0), (b, 0), label)
     for x in (add3, add4): ax.text(x, 0, '+', ha='center', va='center', fontsize=14, fontweight='bold')
     red, green = '#c0392b', '#1e8449'
     _route(ax, [(p1, 0), (p1, top), (add3, top), (add3, 0.17)], red)
     _route(ax, [(add3, top), (add4, top), (add4, 0.17)], red)
     _route(ax, [(p2, 0), (p2, bottom), (add4, bottom), (add4, -0.17)], green)
-    ax.plot([p1, p2, add3], [0, 0, top], 'o', ms=4, color='#444444', zorder=5)        # where the shortcuts branch off
+    ax.plot([p1, p2, add3], [0, 0, top], 'o', ms=4, color='#444444', zorder=5)        # where the shortcuts branch off, after a merging
     _box(ax, (p1 + add3) / 2, top, 1.5, 0.5, 'stage1_to_3 =\nconv_s1_28( . )', '#f6d5d1', 7)
     _box(ax, (add3 + add4) / 2, top, 2.0, 0.5, 'stage1_to_4 =\nconv_s1_14(stage1_to_3)', '#f6d5d1', 7)
     _box(ax, (p2 + add4) / 2, bottom, 1.5, 0.5, 'stage2_to_4 =\nconv_s2_14( . )', '#d4efdf', 7)
-    ax.set_xlim(-0.7, 13.5); ax.set_ylim(-1.75, 1.75); ax.set_aspect('equal'); ax.axis('off')
+    ax.set_xlim(-0.7, 14.7); ax.set_ylim(-1.75, 1.75); ax.set_aspect('equal'); ax.axis('off')
     ax.set_title(f"Strip-MLP: E={cfg.embed_dim}, depths={cfg.depths}, {H}x{W} input; "
                  f"shortcuts: grouped 2x2 stride-2 convs", fontsize=10)
     plt.close(fig)                                                      # shown once, as a cell's value
@@ -203,7 +205,7 @@ def _token_cell(ax, x:float, y:float, colour, text:str, outline:bool=False, gid:
     "One token of a small map: a square of `colour` with `text` (its h, w) in it, outlined in red if `outline`."
     ax.add_patch(Rectangle((x, y), 1, 1, fc=colour, ec='white', lw=1.5))
     if outline: ax.add_patch(Rectangle((x + 0.06, y + 0.06), 0.88, 0.88, fc='none', ec=_RED, lw=1.8, zorder=3, gid='heard'))
-    ax.text(x + 0.5, y + 0.5, text, ha='center', va='center', fontsize=7, zorder=4, gid=gid)
+    ax.text(x + 0.5, y + 0.5, text, ha='center', va='center', fontsize=8.5, zorder=4, gid=gid)
 
 # %% ../../nbs/explain/22_summary.ipynb #b170b9a6
 def show_strip_rearrange(
@@ -223,7 +225,7 @@ def show_strip_rearrange(
     for c in range(C):                                                      # before: C maps of H x W
         for h in range(H):
             for w in range(W): _token_cell(ax, c * (W + 1.5) + w, H - 1 - h, colour(c), f"{h},{w}", heard(c, h), f"c={c} h={h} w={w}")
-        ax.text(c * (W + 1.5) + W / 2, H + 0.15, f"channel {c}\np={c // G}, g={c % G}", ha='center', va='bottom', fontsize=8)
+        ax.text(c * (W + 1.5) + W / 2, H + 0.15, f"channel {c}\np={c // G}, g={c % G}", ha='center', va='bottom', fontsize=10)
     y1, step = -3.6 - P, H + 0.6
     for k in range(G * W):                                                  # after: G*W maps of P x H
         x0 = k * step + (k // W) * 1.0
@@ -231,18 +233,18 @@ def show_strip_rearrange(
             for h in range(H):
                 c, hh, w = int(after[k, p, h]) // (H * W), int(after[k, p, h]) // W % H, int(after[k, p, h]) % W
                 _token_cell(ax, x0 + h, y1 + P - 1 - p, colour(c), f"{hh},{w}", heard(c, hh), f"k={k} p={p} h={h}")
-        ax.text(x0 + H / 2, y1 + P + 0.1, f"channel {k}\ng={k // W}, w={k % W}", ha='center', va='bottom', fontsize=7)
+        ax.text(x0 + H / 2, y1 + P + 0.1, f"channel {k}\ng={k // W}, w={k % W}", ha='center', va='bottom', fontsize=9)
     for g in range(G):
         xa = g * (W * step + 1.0); xb = xa + W * step - 0.6
         _line(ax, [(xa, y1 - 0.25), (xb, y1 - 0.25)])
-        ax.text((xa + xb) / 2, y1 - 0.4, f"conv group {g}: its W={W} channels in, W={W} out", ha='center', va='top', fontsize=8)
-    ax.text(-0.4, H / 2, "before: (C, H, W)\nchannel c = p*G + g\nrows h, columns w", ha='right', va='center', fontsize=8)
-    ax.text(-0.4, y1 + P / 2, "after: (G*W, P, H)\nchannel g*W + w\nrows p, columns h", ha='right', va='center', fontsize=8)
+        ax.text((xa + xb) / 2, y1 - 0.4, f"conv group {g}: its W={W} channels in, W={W} out", ha='center', va='top', fontsize=10)
+    ax.text(-0.4, H / 2, "before: (C, H, W)\nchannel c = p*G + g\nrows h, columns w", ha='right', va='center', fontsize=10)
+    ax.text(-0.4, y1 + P / 2, "after: (G*W, P, H)\nchannel g*W + w\nrows p, columns h", ha='right', va='center', fontsize=10)
     _arrow(ax, (1.5 * W, -0.3), (1.5 * W, y1 + P + 0.9))
-    ax.text(1.5 * W + 0.3, -1.2, "rearrange(x, 'n (p g) h w -> n (g w) p h', g=G)", fontsize=9, family='monospace')
+    ax.text(1.5 * W + 0.3, -1.2, "rearrange(x, 'n (p g) h w -> n (g w) p h', g=G)", fontsize=11, family='monospace')
     ax.text(-3.2, y1 - 1.3, f"Outlined in red: what channel 0's output tokens in row h={row} read. Group 0's (1, 3) kernel "
-            f"slides along h, so it reads rows {max(row - 1, 0)}..{min(row + 1, H - 1)} of all W={W} columns: a row's W "
-            f"tokens have become W input channels.", fontsize=8, va='top')
+            f"slides along h,\nso it reads rows {max(row - 1, 0)}..{min(row + 1, H - 1)} of all W={W} columns: a row's W "
+            f"tokens have become W input channels.", fontsize=10, va='top')
     return _finish(fig, ax, (-3.4, G * (W * step + 1.0)), (y1 - 2.0, H + 1.2), f"A row strip step as a grouped "
                    f"convolution: C={C} channels in G={G} groups (P={P} per group) on a {H}x{W} map; cells show (h, w)")
 

@@ -13,10 +13,11 @@ from .fast_paths import PointwiseConv2d, ChannelLinear, grn
 from .lsmm import LocalStripMixing
 from .fast_paths import SameConv2d
 from .token_mixers import GlobalTokenMixer, AxialMixer, ConvTokenMixer
+from ..utils import flat_child_keys
 
 # %% auto #0
-__all__ = ['TOKEN_MIXERS', 'StripMixingBlock', 'norm_act_depthwise', 'token_mixer', 'TokenMixing', 'GRN', 'ChannelMixing',
-           'DropPath', 'StripMLPBlock']
+__all__ = ['TOKEN_MIXERS', 'StripMixingBlock', 'norm_act_depthwise', 'token_mixer', 'TokenMixing', 'GRN', 'nhwc', 'nchw',
+           'ChannelMixing', 'DropPath', 'StripMLPBlock']
 
 # %% ../../nbs/layers/05_blocks.ipynb #b7f9e9c1
 class StripMixingBlock(nn.Module):
@@ -38,25 +39,11 @@ class StripMixingBlock(nn.Module):
         self.strip = CascadeGroupStripMixing(channels // 2, size, groups, taps, cascade)
         self.local = LocalStripMixing(channels // 2) if local else nn.Identity()
         self.fuse = PointwiseConv2d(channels, channels, bias=False)
-        self._register_state_dict_hook(_drop_branch_names)
-        self._register_load_state_dict_pre_hook(_add_branch_names, with_module=True)
+        flat_child_keys(self, self.branches)     # state dict without 'strip.'/'local.': the official block's keys
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
         to_strip, to_local = self.mlp(x).chunk(2, dim=1)                     # (N, C/2, H, W) each
         return self.fuse(torch.cat([self.strip(to_strip), self.local(to_local)], dim=1))
-
-# %% ../../nbs/layers/05_blocks.ipynb #2e578ce0
-def _drop_branch_names(module, state_dict, prefix, local_metadata):
-    "State-dict hook: `prefix + 'strip.proj_h.weight'` is written as `prefix + 'proj_h.weight'`."
-    for key in list(state_dict):
-        for branch in module.branches:
-            if key.startswith(f"{prefix}{branch}."): state_dict[prefix + key[len(prefix) + len(branch) + 1:]] = state_dict.pop(key)
-
-def _add_branch_names(module, state_dict, prefix, *args):
-    "Load pre-hook: official `prefix + 'proj_h.weight'` is read into `prefix + 'strip.proj_h.weight'`."
-    for branch in module.branches:
-        for name in getattr(module, branch).state_dict():
-            if prefix + name in state_dict: state_dict[f"{prefix}{branch}.{name}"] = state_dict.pop(prefix + name)
 
 # %% ../../nbs/layers/05_blocks.ipynb #b5a2b3e4
 def norm_act_depthwise(channels:int, kernel:int=3)->nn.Sequential:
@@ -105,6 +92,9 @@ class GRN(nn.Module):
 _ = torch.fx.wrap('grn')
 
 # %% ../../nbs/layers/05_blocks.ipynb #6207561b
+def nhwc(x:torch.Tensor)->torch.Tensor: return x.permute(0, 2, 3, 1)   # (N, C, H, W) -> (N, H, W, C): a token's channels last
+def nchw(x:torch.Tensor)->torch.Tensor: return x.permute(0, 3, 1, 2)   # (N, H, W, C) -> (N, C, H, W)
+
 class ChannelMixing(nn.Module):
     "Depthwise 7x7 conv, then LayerNorm -> Linear(C, aC) -> GELU -> GRN -> Linear(aC, C) on each token."
     def __init__(self,
@@ -120,10 +110,9 @@ class ChannelMixing(nn.Module):
         self.fc2 = ChannelLinear(alpha * channels, channels)
 
     def forward(self, x:torch.Tensor)->torch.Tensor:  # (N, C, H, W) -> (N, C, H, W)
-        x = self.layer_norm(self.conv_77(x).permute(0, 2, 3, 1))            # (N, H, W, C): LayerNorm over channels
-        x = F.gelu(self.fc1(x.permute(0, 3, 1, 2)))                         # (N, aC, H, W): Linear over channels
-        x = self.grn(x.permute(0, 2, 3, 1))                                  # (N, H, W, aC): GRN works channels-last
-        return self.fc2(x.permute(0, 3, 1, 2))                               # (N, C, H, W)
+        x = nchw(self.layer_norm(nhwc(self.conv_77(x))))      # (N, C, H, W): depthwise 7x7, LayerNorm over channels
+        x = nchw(self.grn(nhwc(F.gelu(self.fc1(x)))))         # (N, aC, H, W): Linear C -> aC, GELU, GRN
+        return self.fc2(x)                                    # (N, C, H, W): Linear aC -> C
 
 # %% ../../nbs/layers/05_blocks.ipynb #229e5fee
 class DropPath(nn.Module):

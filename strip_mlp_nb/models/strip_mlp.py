@@ -15,7 +15,7 @@ from ..layers.blocks import StripMLPBlock
 from .. import moved_names
 from .checkpoint import load_checkpoint
 from .config import check_config, drop_path_rates
-from .model_api import TimmModelAPI, Stage, FeatureMaps, timm_attributes, add_input_norm
+from .model_api import TimmModelAPI, Stage, FeatureMaps, timm_attributes, add_input_norm, without_timm_switches
 
 # %% auto #0
 __all__ = ['OFFICIAL_DEFAULTS', 'OFFICIAL_NO_OPS', 'VARIANTS', 'StageGeometry', 'StripMLPConfig', 'StripMLPNet',
@@ -207,7 +207,6 @@ def create_model(
     out_indices:tuple=(0, 1, 2, 3), # with `features_only`: which stages' maps
     device=None,                # where to create the weights
     dtype:torch.dtype|None=None, # their dtype
-    scriptable:bool|None=None, exportable:bool|None=None, no_jit:bool|None=None, # timm's layer switches: every model here scripts and exports
     **overrides,                # any other StripMLPConfig field, e.g. `drop_path_rate=0.2`, `global_pool=''`, `in_chans=1`
 )->StripMLPNet|FeatureMaps:
     "A named Strip-MLP variant, optionally with local weights; with `features_only`, its stage maps."
@@ -215,7 +214,7 @@ def create_model(
     if pretrained is True: raise ValueError("pretrained=True would need a download; pass a local file path or a state dict")
     v = VARIANTS[name]
     cfg = _replace(StripMLPConfig(embed_dim=v.embed_dim, depths=v.depths), num_classes=num_classes,
-                   img_size=img_size, **overrides)
+                   img_size=img_size, **without_timm_switches(overrides))   # timm's `scriptable`... change nothing here
     model = StripMLPNet(cfg, device=device, dtype=dtype)
     model.default_cfg['architecture'] = name
     if pretrained is not None and pretrained is not False:
