@@ -93,6 +93,22 @@ def _check_declared(src, name:str):
             raise CheckpointError(f"{name}: its member {m.filename} declares {m.file_size:,} bytes from {m.compress_size:,} "
                                   f"compressed (more than {MAX_INFLATE}x): torch.save does not write such files; refused before inflating")
 
+def _check_views(obj, name:str):
+    "Refuse tensors that declare more bytes than their storage holds (expanded views), or more than the limit in all."
+    total, stack, seen = 0, [obj], set()
+    while stack:
+        x = stack.pop()
+        if isinstance(x, torch.Tensor):
+            size, held = x.numel() * x.element_size(), x.untyped_storage().nbytes()
+            if size > held: raise CheckpointError(f"{name}: a tensor of shape {tuple(x.shape)} declares {size:,} bytes on a "
+                                                  f"storage of {held:,} (an expanded view): torch.save of a model's weights does not "
+                                                  "write such tensors; refused before using them")
+            total += size
+        elif isinstance(x, (dict, list, tuple)) and id(x) not in seen:
+            seen.add(id(x)); stack.extend(x.values() if isinstance(x, dict) else x)
+    if total > MAX_CHECKPOINT_BYTES:
+        raise CheckpointError(f"{name}: its tensors declare {total:,} bytes in all, more than MAX_CHECKPOINT_BYTES ({MAX_CHECKPOINT_BYTES:,})")
+
 # %% ../../nbs/models/20_checkpoint.ipynb #f2a23716
 def _torch_load(src, name:str):
     "`torch.load(src, weights_only=True)` on the CPU, with yacs nodes read as data and clear errors."
@@ -117,8 +133,10 @@ def _torch_load(src, name:str):
     except Exception as e:
         raise CheckpointError(f"could not read {name}: it is truncated, corrupt or not a PyTorch checkpoint "
                               f"({_reason(e)})") from None
-    try: return _untag(obj)
+    try: obj = _untag(obj)
     except CheckpointError as e: raise CheckpointError(f"could not read {name}: {e}") from None
+    _check_views(obj, name)                                             # before any reads a tensor whole
+    return obj
 
 # %% ../../nbs/models/20_checkpoint.ipynb #29211b5a
 def _is_state_dict(x)->bool:

@@ -6,7 +6,11 @@
 from __future__ import annotations
 import contextlib
 import os
+import re
+import stat
 from pathlib import Path
+try: import fcntl
+except ImportError: fcntl = None                                    # no OS file locks (Windows): O_EXCL locks instead
 from ..utils import atomic_write
 from .runtime import dist_info
 
@@ -40,22 +44,57 @@ def _lock_holder(text:str)->int|None:
     if not _alive(pid) or (start and _process_start(pid) not in ('', start)): return None  # gone, or the PID reused
     return pid
 
-def _take_lock(lock:Path):
-    "Create `lock` holding this PID and start time; one left by a gone process is taken over, one of a live process refused."
+_LOCK_TEXT = re.compile(r'\d+( \d+)?')                                # what a run writes into its lock: PID [start]
+
+def _not_a_lock(lock:Path, why:str)->RunFolderInUse:
+    return RunFolderInUse(f"{lock} is not a run's lock ({why}): remove it, or choose another folder")
+
+def _take_lock(lock:Path)->int|None:
+    "Hold `lock` with an OS file lock and write this PID and start time into it; returns its descriptor (None: O_EXCL lock)."
+    if fcntl is None: return _take_lock_excl(lock)
+    for _ in range(5):
+        if lock.is_symlink() or (lock.exists() and not lock.is_file()): raise _not_a_lock(lock, 'not a regular file')
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | os.O_NONBLOCK, 0o644)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > 4096: raise _not_a_lock(lock, 'not a small regular file')
+            try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pid = os.pread(fd, 64, 0).decode(errors='replace').split()[:1]
+                raise RunFolderInUse(f"{lock.parent} is in use by another run (process {pid[0] if pid else '?'}): "
+                                     "wait for it to finish, or choose another folder") from None
+            try: same = os.stat(lock).st_ino == st.st_ino
+            except FileNotFoundError: same = False
+            if not same: os.close(fd); continue                         # its holder removed it as we opened it: again
+            text = os.pread(fd, 4096, 0).decode(errors='replace').strip()
+            if text and not _LOCK_TEXT.fullmatch(text): raise _not_a_lock(lock, 'it holds other text')
+            if holder := _lock_holder(text): raise RunFolderInUse(f"{lock.parent} is in use by another run (process {holder}): "
+                                                                  "wait for it to finish, or choose another folder")  # an older version's lock
+            os.ftruncate(fd, 0); os.pwrite(fd, f"{os.getpid()} {_process_start(os.getpid())}".strip().encode(), 0)
+            return fd
+        except BaseException: os.close(fd); raise
+    raise RunFolderInUse(f"could not take the lock {lock}")
+
+def _take_lock_excl(lock:Path):
+    "Without OS file locks: create `lock` exclusively; one left by a gone process is taken over, one of a live process refused."
     for _ in range(3):
         try:
             with os.fdopen(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644), 'w') as f:
                 f.write(f"{os.getpid()} {_process_start(os.getpid())}".strip())
-            return
+            return None
         except FileExistsError:
-            if lock.is_symlink() or not lock.is_file() or lock.stat().st_size > 4096:   # never read a FIFO, a link or a big file
-                raise RunFolderInUse(f"{lock} is not a run's lock (not a small regular file): remove it, or choose another folder") from None
-            try: holder = _lock_holder(lock.read_text(errors='replace'))
-            except OSError: holder = None
-            if holder: raise RunFolderInUse(f"{lock.parent} is in use by another run (process {holder}): "
-                                             "wait for it to finish, or choose another folder") from None
+            if lock.is_symlink() or not lock.is_file() or lock.stat().st_size > 4096: raise _not_a_lock(lock, 'not a small regular file') from None
+            text = lock.read_text(errors='replace').strip()
+            if text and not _LOCK_TEXT.fullmatch(text): raise _not_a_lock(lock, 'it holds other text') from None
+            if holder := _lock_holder(text): raise RunFolderInUse(f"{lock.parent} is in use by another run (process {holder}): "
+                                                                  "wait for it to finish, or choose another folder") from None
             lock.unlink(missing_ok=True)                                # left by a run that was killed
     raise RunFolderInUse(f"could not take the lock {lock}")
+
+def _release_lock(lock:Path, fd:int|None):
+    "Remove the lock file, then let go of the OS lock."
+    lock.unlink(missing_ok=True)
+    if fd is not None: os.close(fd)
 
 # %% ../../nbs/training/44_run_folder.ipynb #3ddf598f
 MANIFEST = '.strip_mlp_run'                                         # the names of the files runs wrote into the folder
@@ -96,14 +135,15 @@ def run_folder(
     if out is None or out.resolve() in _HELD or not dist_info().is_main: yield out; return
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"{out} is a file, not a folder: choose another output folder")
     out.mkdir(parents=True, exist_ok=True)
-    _take_lock(out / '.lock'); _HELD.add(out.resolve())
+    fd = _take_lock(out / '.lock'); _HELD.add(out.resolve())
     try:
         listed = _manifest(out)
-        own = [*RUN_FILES, *(n for n in listed if n not in RUN_FILES)]
+        own = listed                                                # without a manifest, nothing here is a run's
         if foreign := _foreign(out, set(own), {*own, *files}):     # a file this run will write is not ours yet
             shown = ', '.join(foreign[:5]) + (f' and {len(foreign) - 5} more' if len(foreign) > 5 else '')
+            older = '' if set(foreign) - set(RUN_FILES) else f" (if they are a run of an older version, which kept no {MANIFEST}, list them in it)"
             raise FileExistsError(f"{out} holds files that no run of strip_mlp_nb wrote ({shown}): "
-                                  "choose an empty or new folder, so that nothing of yours is replaced")
+                                  f"choose an empty or new folder, so that nothing of yours is replaced{older}")
         old = [n for n in own if (out / n).exists()]
         if old and not resume and not overwrite:
             advice = ("continue it with resume (--resume), replace it with overwrite (--overwrite), or choose another folder"
@@ -115,4 +155,4 @@ def run_folder(
         with atomic_write(out / MANIFEST, 'w') as f: f.write(''.join(f'{n}\n' for n in dict.fromkeys([*listed, *files])))
         yield out
     finally:
-        _HELD.discard(out.resolve()); (out / '.lock').unlink(missing_ok=True)
+        _HELD.discard(out.resolve()); _release_lock(out / '.lock', fd)
