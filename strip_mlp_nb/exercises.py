@@ -169,7 +169,7 @@ _BANK.update({   # the experiments and the explorers (12-13)
                      "one comparison for each variant against Strip-MLP"),
     '12b.1': Exercise("A linear readout of features summed over each bar separately: at most what accuracy (%) can it reach on "
                       "same- against two-colour bars? (one decimal)", lambda: round(200 / 3, 1),
-                      "of the nine ordered pairs of the three colours, how many can such a readout get right?", 'number', tol=0.2),
+                      "the six colour pairs (three of one colour, three of two) are equally frequent: how many can a readout that adds the two bars' evidence get right?", 'number', tol=0.2),
     '12c.1': Exercise("Which Fashion-MNIST class does Strip-MLP find hardest in the stored runs?",
                       lambda: (lambda v, c, t: c[int(np.argmin(t[v.index('Strip-MLP')]))])(*class_table(stored_real_runs())),
                       "upper-body garments look alike at 28x28", 'choice',

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'drop_child_names', 'add_child_names',
+__all__ = ['eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'regenerating', 'drop_child_names', 'add_child_names',
            'flat_child_keys', 'shape_str', 'check_map', 'int_pair', 'figure_png', 'PictureRepr', 'text_table']
 
 # %% ../nbs/31_utils.ipynb #e180209e
@@ -65,6 +65,11 @@ def asset_path(
 )->Path:                        # the file's path (it need not exist yet: the notebooks write some of them)
     "A file shipped inside the package, under `strip_mlp_nb/assets/`."
     return Path(str(resources.files('strip_mlp_nb').joinpath('assets', *parts)))
+
+# %% ../nbs/31_utils.ipynb #17533acc
+def regenerating()->bool:
+    "Whether this run may remake the files that ship with the package: `STRIP_MLP_REGENERATE=1` in the environment."
+    return os.environ.get('STRIP_MLP_REGENERATE') == '1'
 
 # %% ../nbs/31_utils.ipynb #34fa4c59
 def drop_child_names(module:nn.Module, state_dict:dict, prefix:str, local_metadata):

@@ -172,7 +172,7 @@ def embedded_dataset(
     transform=None,                 # callable on the pair `(image, mask)`, e.g. `train_transform(32, EMBEDDED_MEAN, EMBEDDED_STD)`
     n_per_class:int|None=None,      # images per class; None: 500 for train (5000 images), 100 for test (1000)
 )->TensorImageDataset:              # items `(image (3, 32, 32), label, mask (32, 32))`
-    "The synthetic dataset whose classes need token interaction; made in about a second, cached in memory."
+    "The synthetic dataset whose classes need token interaction; generated from its seed, cached in memory."
     split = split_name(split)
     if not isinstance(seed, int) or seed < 0: raise ValueError(f"seed must be an int >= 0, got {seed!r}")
     if n_per_class is not None and (not isinstance(n_per_class, int) or isinstance(n_per_class, bool) or n_per_class < 1):

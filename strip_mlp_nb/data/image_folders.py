@@ -11,11 +11,12 @@ import torch
 from torch.utils.data import Dataset
 from PIL import Image
 from .embedded import split_name
+from ..utils import check_regular_file
 
 
 # %% auto #0
-__all__ = ['IMG_EXTENSIONS', 'MAX_IMAGE_PIXELS', 'check_fraction', 'read_image', 'ImageFileDataset', 'class_folders',
-           'image_folder_dataset', 'caltech101_split', 'caltech101_dataset']
+__all__ = ['IMG_EXTENSIONS', 'MAX_IMAGE_PIXELS', 'MAX_ASPECT', 'check_fraction', 'read_image', 'ImageFileDataset',
+           'class_folders', 'image_folder_dataset', 'caltech101_split', 'caltech101_dataset']
 
 # %% ../../nbs/data/45_image_folders.ipynb #ad0ef659
 def check_fraction(f):
@@ -25,16 +26,24 @@ def check_fraction(f):
 
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp')
 
-def _rgb01(img:Image.Image)->np.ndarray:  # (H, W, 3) float32 in [0, 1]
+def _depth(img:Image.Image)->int:
+    "The largest value of an integer greyscale image's format, from the file (16-bit or 32-bit), never from its pixels."
+    raw = img.tile[0][3] if img.tile else img.mode                                # the decoder's raw mode, e.g. 'I;16B'
+    return 65535 if '16' in img.mode + str(raw[0] if isinstance(raw, tuple) else raw) else 2**31 - 1
+
+def _rgb01(img:Image.Image)->torch.Tensor:  # (3, H, W) float32 in [0, 1]
     "The pixels as RGB in [0, 1] at any bit depth: 8-bit modes, 16-bit or 32-bit integers (greyscale), 32-bit floats."
-    if img.mode not in ('I', 'I;16', 'I;16B', 'I;16L', 'F'): return np.asarray(img.convert('RGB'), dtype=np.float32) / 255
-    a = np.asarray(img, dtype=np.float64)                                          # (H, W)
-    if img.mode == 'F' and not (np.isfinite(a).all() and 0 <= a.min() and a.max() <= 1):
-        raise ValueError(f"its float pixels must lie in [0, 1], found {a.min():g} to {a.max():g}")
-    if img.mode != 'F': a = a / (65535 if a.max() <= 65535 else 2**31 - 1)         # 16-bit depth, else 32-bit
-    return np.repeat(a[..., None], 3, axis=2).astype(np.float32)
+    if img.mode not in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
+        return torch.from_numpy(np.array(img.convert('RGB'))).permute(2, 0, 1).contiguous().float().div_(255)  # (3, H, W)
+    depth = _depth(img) if img.mode != 'F' else 1
+    a = np.asarray(img, dtype=np.float32)                                          # (H, W), float32: no float64 copy
+    if not (np.isfinite(a).all() and 0 <= a.min() and a.max() <= depth):
+        raise ValueError(f"its pixels must lie in [0, {depth}], found {a.min():g} to {a.max():g}")
+    a = np.divide(a, depth, out=a if a.flags.writeable else None)                  # in place where the array is ours
+    return torch.from_numpy(a)[None].expand(3, -1, -1).contiguous()               # (3, H, W): grey in three channels
 
 MAX_IMAGE_PIXELS = 40_000_000   # images declaring more pixels are refused before decoding (about 6300x6300; 480 MB as float32)
+MAX_ASPECT = 64                 # images longer than this many times their width (or wider) are refused: resized, they would balloon
 
 def read_image(
     path:str|Path,
@@ -42,15 +51,17 @@ def read_image(
 )->torch.Tensor:                # (3, H, W) float32 in [0, 1]
     "An image file decoded with Pillow, as RGB in [0, 1] at its own bit depth; an unreadable or oversized file raises an OSError naming it."
     try:
+        check_regular_file(path, 'image')                                          # a FIFO would block open() forever
         with Image.open(path) as img:                                               # reads the header only
             if img.width * img.height > max_pixels:
                 raise ValueError(f"it declares {img.width}x{img.height} pixels, more than the limit of {max_pixels:,} "
                                  "(MAX_IMAGE_PIXELS): refused before decoding")
-            rgb = _rgb01(img)                                                       # (H, W, 3)
+            if max(img.size) > MAX_ASPECT * min(img.size):
+                raise ValueError(f"it is {img.width}x{img.height} pixels, more than {MAX_ASPECT} times longer one way than "
+                                 "the other (MAX_ASPECT): resizing its short side would make it huge")
+            return _rgb01(img)                                                      # (3, H, W)
     except (OSError, ValueError, Image.DecompressionBombError) as e:
         raise OSError(f"cannot read image {path}: {e}") from e
-    return torch.from_numpy(rgb).permute(2, 0, 1).contiguous()                      # (H, W, 3) -> (3, H, W)
-
 
 # %% ../../nbs/data/45_image_folders.ipynb #48e67269
 class ImageFileDataset(Dataset):

@@ -329,9 +329,11 @@ def plot_effects(
         ax.set_title(f"{dataset}, {size}x{size}: {reference} {100 * ref:.1f} %", fontsize=9)
         ax.set_xlabel(f'change against {reference} (points)', fontsize=8); ax.grid(axis='x', alpha=0.3)
     key = [Line2D([], [], marker='o', color='k', mfc='k', ls='-', label="95% interval; filled: Holm's p < 0.05"),
-           Line2D([], [], marker='o', color='k', mfc='white', ls='-', label='hollow: not told apart from 0')]
-    fig.legend(handles=key, loc='lower center', ncol=2, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.3 / height, 1, 1))
+           Line2D([], [], marker='o', color='k', mfc='white', ls='-', label='hollow: not told apart from 0'),
+           Line2D([], [], color='#1f77b4', ls='--', label=f'no change ({reference})'),
+           *(Patch(color=c, label=l) for c, l in (('#ff7f0e', 'other token mixers'), ('#7f7f7f', f'{reference} without one of its parts')))]
+    fig.legend(handles=key, loc='lower center', ncol=3 if len(groups) < 3 else 5, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, (0.55 if len(groups) < 3 else 0.3) / height, 1, 1))
     plt.close(fig)
     return fig
 

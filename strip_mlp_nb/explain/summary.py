@@ -50,7 +50,7 @@ def show_architecture(
     _box(ax, 0, 0, 1.1, 0.9, f"image\n{H}x{W}x{cfg.in_chans}", '#eeeeee')
     for k, (x, (h, w), c, d) in enumerate(zip(xs, cfg.stage_sizes, cfg.stage_dims, cfg.depths)):
         _box(ax, x, 0, 1.3, 1.5 - 0.2 * k, f"stage {k + 1}\n{h}x{w}, {c} ch\n{d} block{'s' * (d > 1)}", '#cfe3f7')
-    for k, m in enumerate(ms): _box(ax, m, 0, 0.72, 0.42, f"merging{k + 1}\n2x2, stride 2", '#eeeeee', 6)
+    for k, m in enumerate(ms): _box(ax, m, 0, 0.8, 0.46, f"merging{k + 1}\n2x2, stride 2", '#eeeeee', 7)
     _box(ax, 13.9, 0, 1.2, 0.9, f"BN, mean,\nLinear\n-> {cfg.num_classes}", '#eeeeee')
     for a, b, label in [(0.55, xs[0] - 0.65, f'patch_embed\n{p}x{p}, stride {p}'), (xs[0] + 0.65, ms[0] - 0.36, ''),
                         (ms[0] + 0.36, xs[1] - 0.65, ''), (xs[1] + 0.65, ms[1] - 0.36, ''), (ms[1] + 0.36, add3 - 0.15, ''),
@@ -63,9 +63,9 @@ def show_architecture(
     _route(ax, [(add3, top), (add4, top), (add4, 0.17)], red)
     _route(ax, [(p2, 0), (p2, bottom), (add4, bottom), (add4, -0.17)], green)
     ax.plot([p1, p2, add3], [0, 0, top], 'o', ms=4, color='#444444', zorder=5)        # where the shortcuts branch off, after a merging
-    _box(ax, (p1 + add3) / 2, top, 1.5, 0.5, 'stage1_to_3 =\nconv_s1_28( . )', '#f6d5d1', 7)
+    _box(ax, (p1 + add3) / 2, top, 2.0, 0.5, 'stage1_to_3 =\nconv_s1_28(merging1 output)', '#f6d5d1', 7)
     _box(ax, (add3 + add4) / 2, top, 2.0, 0.5, 'stage1_to_4 =\nconv_s1_14(stage1_to_3)', '#f6d5d1', 7)
-    _box(ax, (p2 + add4) / 2, bottom, 1.5, 0.5, 'stage2_to_4 =\nconv_s2_14( . )', '#d4efdf', 7)
+    _box(ax, (p2 + add4) / 2, bottom, 2.0, 0.5, 'stage2_to_4 =\nconv_s2_14(merging2 output)', '#d4efdf', 7)
     ax.set_xlim(-0.7, 14.7); ax.set_ylim(-1.75, 1.75); ax.set_aspect('equal'); ax.axis('off')
     ax.set_title(f"Strip-MLP: E={cfg.embed_dim}, depths={cfg.depths}, {H}x{W} input; "
                  f"shortcuts: grouped 2x2 stride-2 convs", fontsize=10)
@@ -303,10 +303,14 @@ def image_footprint(
 # %% ../../nbs/explain/22_summary.ipynb #97c69bce
 def show_image_footprints(
     footprints:dict,            # name -> (H, W) map over the image's pixels, from `image_footprint`
-    pixel:tuple|None=None,      # (row, col) of the pixel to outline: the token's top-left pixel
+    pixel:tuple|None=None,      # (row, col) of the token's top-left pixel
+    patch:int=1,                # side of the token's patch of pixels, outlined from `pixel`
     **kwargs,                   # passed on to `show_footprints` (`log`, `ncols`, ...)
 )->plt.Figure:                  # closed figure, shown as a cell's value
-    "`show_footprints` for maps over the pixels of an image: each title counts the pixels heard."
-    fig = show_footprints(footprints, pixel, **kwargs)
-    for ax in fig.axes: ax.set_title(ax.get_title().replace('tokens heard', 'pixels heard'), fontsize=10)
+    "`show_footprints` for maps over the pixels of an image, the token's patch outlined; each title counts the pixels heard."
+    fig = show_footprints(footprints, pixel if patch == 1 else None, **kwargs)
+    for ax in fig.axes:
+        ax.set_title(ax.get_title().replace('tokens heard', 'pixels heard'), fontsize=10)
+        if patch > 1 and pixel is not None and ax.images:                 # a map, not a colour bar
+            ax.add_patch(Rectangle((pixel[1] - .5, pixel[0] - .5), patch, patch, fill=False, ec='#00e5ff', lw=2))
     return fig

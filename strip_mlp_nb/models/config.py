@@ -10,7 +10,7 @@ from ..utils import int_pair
 from ..layers.blocks import TOKEN_MIXERS
 
 # %% auto #0
-__all__ = ['check_config', 'drop_path_rates']
+__all__ = ['LIMITS', 'check_config', 'drop_path_rates']
 
 # %% ../../nbs/models/39_config.ipynb #2efb2d12
 def _int(name:str, v, minimum:int=1)->int:
@@ -47,12 +47,12 @@ def check_config(cfg)->dict:
     if groups is not None and (E // 2) % groups:
         raise ValueError(f"StripMLPConfig.strip_groups must divide embed_dim // 2 = {E // 2} (the strip branch "
                          f"of stage 1), got {groups}")
-    return dict(img_size=cfg.img_size if isinstance(cfg.img_size, Integral) else (H, W), patch_size=p,
+    return _within_limits(dict(img_size=cfg.img_size if isinstance(cfg.img_size, Integral) else (H, W), patch_size=p,
                 in_chans=_int('in_chans', cfg.in_chans), num_classes=_int('num_classes', cfg.num_classes, 0),
                 embed_dim=E, depths=tuple(_int('depths', d) for d in cfg.depths),
                 alpha=_int('alpha', cfg.alpha), drop_path_rate=rate, drop_rate=drop, strip_taps=taps, strip_groups=groups,
                 token_mixer=mixer, local_branch=_bool('local_branch', cfg.local_branch),
-                strip_cascade=_bool('strip_cascade', cfg.strip_cascade), **_input_norm(cfg))
+                strip_cascade=_bool('strip_cascade', cfg.strip_cascade), **_input_norm(cfg)), (H // p, W // p))
 
 def _rate(name:str, v)->float:
     "`v` as a float in [0, 1), or a ValueError naming the field."
@@ -95,3 +95,16 @@ def drop_path_rates(depths:tuple, rate:float, schedule:str)->tuple:
     rates = [rate] * n if schedule == 'constant' else [rate * i / max(n - 1, 1) for i in range(n)]
     starts = [sum(depths[:k]) for k in range(4)]
     return tuple(tuple(rates[s:s + d]) for s, d in zip(starts, depths))
+
+# %% ../../nbs/models/39_config.ipynb #c44aacab
+LIMITS = dict(blocks=1024, tokens_per_side=1024, embed_dim=1 << 14, in_chans=1024, num_classes=1 << 20, alpha=64, strip_taps=63)
+
+def _within_limits(fields:dict, tokens:tuple)->dict:
+    "`fields` if the network they describe is within `LIMITS`; else a ValueError naming the field and the limit."
+    asked = dict(blocks=sum(fields['depths']), tokens_per_side=max(tokens), **{k: fields[k] for k in LIMITS if k in fields})
+    for name, limit in LIMITS.items():
+        if asked[name] > limit:
+            field = {'blocks': 'depths', 'tokens_per_side': 'img_size'}.get(name, name)
+            raise ValueError(f"StripMLPConfig.{field} asks for {asked[name]:,} {name.replace('_', ' ')}, more than LIMITS['{name}'] "
+                             f"= {limit:,} (strip_mlp_nb.models.config.LIMITS): a value this large is a mistake or needs a raised limit")
+    return fields

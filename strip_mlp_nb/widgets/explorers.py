@@ -4,6 +4,7 @@
 
 # %% ../../nbs/widgets/47_explorer_logic.ipynb #f73d65df
 from __future__ import annotations
+import re
 import html
 from functools import lru_cache
 import numpy as np
@@ -222,6 +223,14 @@ def explore_erf(
     return dict(erf=erf, ratios=ratios, token=token, ok=True, status=status)
 
 # %% ../../nbs/widgets/47_explorer_logic.ipynb #92219b23
+def _wrap(text:str, width:int)->str:
+    "`text` on lines of at most `width` characters, broken after its commas only (a token's '(1, 4)' stays whole)."
+    lines = []
+    for part in re.split(r'(?<=,) (?![^(]*\))', text):                # commas outside parentheses
+        if lines and len(lines[-1]) + 1 + len(part) <= width: lines[-1] += ' ' + part
+        else: lines.append(part)
+    return '\n'.join(lines)
+
 def erf_png(
     erf:torch.Tensor|None,      # (H, W) ERF in [0, 1]
     image:torch.Tensor|None=None, # (3, H, W) in [0, 1]: drawn underneath
@@ -234,7 +243,7 @@ def erf_png(
         if image is not None: ax.imshow(image.permute(1, 2, 0).clamp(0, 1).numpy())
         im = ax.imshow(erf.numpy(), cmap='YlGn', vmin=0, vmax=1, alpha=.6 if image is not None else 1., interpolation='nearest')
         fig.colorbar(im, ax=ax, fraction=.046, pad=.04, label='ERF (largest value 1)')
-        ax.set_xticks([]); ax.set_yticks([]); ax.set_title(title, fontsize=10)
+        ax.set_xticks([]); ax.set_yticks([]); ax.set_title(_wrap(title, 34), fontsize=9)   # never wider than the map
     return figure_png(fig)
 
 # %% ../../nbs/widgets/47_explorer_logic.ipynb #51cce135
