@@ -19,7 +19,7 @@ from .data.datasets import DATA_KEYS, build_datasets
 from .training.loop import TrainConfig, evaluate, dist_info
 from .training.runtime import resolve_device
 from .training.recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, yaml_problem, unique_key_loader
-from .training.recipes import build_model, run_training
+from .training.recipes import build_model, run_training, same_classes
 from .experiments.report import demo, free_cores
 
 # %% auto #0
@@ -52,6 +52,7 @@ def _set(raw:dict, key:str, value):
     if not name: raise ValueError(f"--set expects section.key=value, got {key!r}")
     raw.setdefault(section, {})[name] = value
 
+# %% ../nbs/21_cli.ipynb #bbe0902c
 def config_from_args(args)->tuple[dict, dict, TrainConfig, dict]:
     "(model kwargs, data kwargs, TrainConfig, the merged raw config) from --config, named flags and --set."
     import yaml
@@ -61,6 +62,9 @@ def config_from_args(args)->tuple[dict, dict, TrainConfig, dict]:
         if v is not None: _set(raw, key, v)
     if args.depths is not None: _set(raw, 'model.depths', args.depths)
     if args.sync_bn: _set(raw, 'train.sync_bn', True)
+    keys = [item.partition('=')[0].strip() for item in args.set or []]
+    if twice := sorted({k for k in keys if keys.count(k) > 1}):           # the last would win in silence
+        raise ValueError(f"--set gives {', '.join(twice)} more than once: give each key once")
     for item in args.set or []:
         key, eq, value = item.partition('=')
         if not eq: raise ValueError(f"--set expects section.key=value, got {item!r}")
@@ -215,6 +219,11 @@ def cmd_evaluate(args)->int:
         if getattr(args, key) is not None: data_kw[key] = getattr(args, key)
     if 'dataset' not in data_kw: raise ValueError("this checkpoint does not say its dataset: pass --dataset (and --root)")
     data, = build_datasets(data_kw, model.config.img_size, splits=(args.split,))
+    classes = list(getattr(data, 'classes', None) or [])
+    same_classes(meta.get('classes'), classes, f"cannot evaluate {args.checkpoint} on {data_kw['dataset']}")
+    if len(classes) > model.num_classes:
+        raise ValueError(f"cannot evaluate {args.checkpoint} on {data_kw['dataset']}: its model has {model.num_classes} outputs, "
+                         f"the data {len(classes)} classes")
     device = resolve_device(args.device)
     r = evaluate(model.to(device), data, batch_size=args.batch_size, confusion=args.confusion, progress=not args.no_progress)
     print(f"{args.checkpoint} on {data_kw['dataset']} ({args.split} split, {r['n']} images): loss {r['loss']:.4f}, "

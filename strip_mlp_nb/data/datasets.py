@@ -8,6 +8,7 @@ import io
 import math
 import os
 import pickle
+import pickletools
 import tarfile
 import zlib
 from pathlib import Path
@@ -23,9 +24,10 @@ from .. import moved_names
 
 # %% auto #0
 __all__ = ['DIGITS_MEAN', 'DIGITS_STD', 'FASHION_MNIST_ROOT', 'FASHION_MNIST_CLASSES', 'FASHION_MNIST_MEAN', 'FASHION_MNIST_STD',
-           'CIFAR10_MEAN', 'CIFAR10_STD', 'CIFAR100_MEAN', 'CIFAR100_STD', 'MAX_CIFAR_FILE', 'DATA_KEYS',
-           'stratified_split', 'digits_dataset', 'read_idx', 'fashion_mnist_dataset', 'ArrayUnpickler',
-           'load_array_pickle', 'cifar_dataset', 'dataset_stats', 'dataset_transform', 'build_datasets', 'data_loaders']
+           'MAX_PICKLE_OPS', 'CIFAR10_MEAN', 'CIFAR10_STD', 'CIFAR100_MEAN', 'CIFAR100_STD', 'MAX_CIFAR_FILE',
+           'MAX_ARCHIVE_MEMBERS', 'DATA_KEYS', 'stratified_split', 'digits_dataset', 'read_idx',
+           'fashion_mnist_dataset', 'ArrayUnpickler', 'load_array_pickle', 'cifar_dataset', 'dataset_stats',
+           'dataset_transform', 'build_datasets', 'data_loaders']
 
 # %% ../../nbs/data/24_datasets.ipynb #69b84ba2
 DIGITS_MEAN, DIGITS_STD = (0.3047,) * 3, (0.3234,) * 3
@@ -129,7 +131,9 @@ def fashion_mnist_dataset(
     image_file, label_file = files = [next((p for p in (root / f'{n}.gz', root / n) if p.exists()), None) for n in names]
     if None in files: raise FileNotFoundError(f"no Fashion-MNIST file {names[files.index(None)]}(.gz) in {root}: install the "
                                               "files with `apt-get install dataset-fashion-mnist`, or give the folder holding them")
-    images, labels = read_idx(image_file), read_idx(label_file).long()                 # (N, 28, 28) uint8, (N,)
+    labels = read_idx(label_file, max_bytes=1 << 20).long()                             # (N,): Fashion-MNIST has 60,000
+    if len(labels) == 0: raise ValueError(f"{label_file} holds no labels: an empty or damaged file")
+    images = read_idx(image_file, max_bytes=1 << 26)                                    # (N, 28, 28) uint8: 47 MB at most in the real files
     if images.dim() != 3 or images.shape[1:] != (28, 28) or labels.dim() != 1: raise ValueError(
         f"{image_file}, {label_file}: expected (N, 28, 28) and (N,), got {tuple(images.shape)} and {tuple(labels.shape)}")
     if len(images) != len(labels): raise ValueError(f"{image_file} holds {len(images)} images but {label_file} {len(labels)} labels")
@@ -162,6 +166,8 @@ _ARRAY_GLOBALS = {('numpy.core.multiarray', '_reconstruct'): _numpy_reconstruct,
                   ('_codecs', 'encode'): lambda: _latin1_encode}      # bytes in a protocol-2 pickle written by Python 3
 
 # %% ../../nbs/data/24_datasets.ipynb #ce9b25c9
+MAX_PICKLE_OPS = 4_000_000   # each can make one more reference: a small pickle can repeat one object into gigabytes of lists
+
 class ArrayUnpickler(pickle.Unpickler):
     "An unpickler that rebuilds numpy arrays and plain Python data, and refuses every other global."
     def __init__(self, file, where:str='pickle'):   # where: the file's name, for messages
@@ -178,7 +184,11 @@ def load_array_pickle(
     where:str='pickle',     # its path, for messages
 ):
     "Unpickle `data` allowing only numpy arrays and plain data; errors name `where`."
-    try: return ArrayUnpickler(io.BytesIO(data), where).load()
+    try:
+        for k, _ in enumerate(pickletools.genops(io.BytesIO(data))):           # counted before any object is built
+            if k >= MAX_PICKLE_OPS: raise pickle.UnpicklingError(f"{where}: more than {MAX_PICKLE_OPS:,} pickle operations "
+                f"(MAX_PICKLE_OPS; a CIFAR batch has about 200,000): refused before unpickling")
+        return ArrayUnpickler(io.BytesIO(data), where).load()
     except pickle.UnpicklingError as e:
         if str(e).startswith(where): raise
         raise pickle.UnpicklingError(f"{where}: not a readable pickle ({e})") from e
@@ -195,6 +205,7 @@ _CIFAR = {10: dict(folder='cifar-10-batches-py', archive='cifar-10-python.tar.gz
                     train=['train'], test=['test'], labels='fine_labels', names='fine_label_names')}
 
 MAX_CIFAR_FILE = 256 << 20     # the largest CIFAR file is CIFAR-100's `train`, 155 MB: larger ones are refused unread
+MAX_ARCHIVE_MEMBERS = 64       # a CIFAR archive holds at most 9 (its folder and files): more are not read
 
 def _check_size(size:int, where:str):
     "Refuse a file (or an archive member) that declares more than MAX_CIFAR_FILE bytes, before reading it."
@@ -214,10 +225,13 @@ def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path
         wanted, found = {f"{spec['folder']}/{n}": n for n in names}, {}
         try:
             with tarfile.open(archive, 'r:gz') as tar:
-                for member in tar:
+                for k, member in enumerate(tar):
+                    if k >= MAX_ARCHIVE_MEMBERS: raise ValueError(f"{archive}: more than {MAX_ARCHIVE_MEMBERS} members, more than a "
+                                                                  "CIFAR archive holds (MAX_ARCHIVE_MEMBERS): not read further")
                     if member.isfile() and member.name in wanted:
                         _check_size(member.size, f"{archive}:{member.name}")          # the size its header declares
                         found[wanted[member.name]] = (tar.extractfile(member).read(), f"{archive}:{member.name}")
+                        if len(found) == len(wanted): break                        # all there: nothing more to read
         except (tarfile.TarError, OSError, EOFError) as e:
             raise ValueError(f"{archive}: not a readable .tar.gz archive ({e})") from e
         missing = [n for n in names if n not in found]

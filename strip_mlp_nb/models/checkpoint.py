@@ -189,9 +189,10 @@ def read_checkpoint(
     if fmt == 'strip_mlp_nb': _check_own(obj, name)
     meta = {'config': None, **{k: v for k, v in obj.items() if key is not None and k != key}, 'format': fmt}
     sd = _strip_prefixes(obj if key is None else obj[key])
-    bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v.float()).all()]   # as float32, as loaded
+    bad += [k for k, v in sd.items() if k.endswith('running_var') and v.is_floating_point() and (v < 0).any()]  # sqrt of < 0: NaN
     if bad:                                                              # a model from it would compute NaN in silence
-        says = f"{name}: {len(bad)} tensor(s) hold NaN or infinity ({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''})"
+        says = f"{name}: {len(bad)} tensor(s) hold NaN, infinity or a negative variance ({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''})"
         if nonfinite == 'refuse': raise CheckpointError(f"{says}: damaged, or saved from a run that diverged; to inspect "
                                                         "it anyway, read_checkpoint(path, nonfinite='warn') loads it with a warning")
         warnings.warn(f"{says}: its outputs will not be numbers")

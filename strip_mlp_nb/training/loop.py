@@ -29,7 +29,7 @@ from .runtime import (DistInfo, dist_info, init_distributed, resolve_device, amp
                                   seed_everything, rng_state, set_rng_state, bars_shown)
 
 # %% auto #0
-__all__ = ['TrainConfig', 'epoch_loader', 'evaluate', 'Run', 'train']
+__all__ = ['MAX_WORKERS', 'TrainConfig', 'epoch_loader', 'evaluate', 'Run', 'train']
 
 # %% ../../nbs/training/40_loop.ipynb #efc8a292
 _AMP = ('auto', 'bf16', 'fp16', 'off')
@@ -69,6 +69,8 @@ class TrainConfig:
         return (self.mixup > 0 or self.cutmix > 0) and self.mix_prob > 0
 
 # %% ../../nbs/training/40_loop.ipynb #e4cd200a
+MAX_WORKERS = 64   # data-loading processes: more only fork processes that wait for a core
+
 def _checked(self:TrainConfig)->dict:
     "Every field of a TrainConfig validated and normalised; raises naming the field and what it expects."
     def num(name, lo=0., hi=math.inf, integer=False, none=False):
@@ -90,7 +92,7 @@ def _checked(self:TrainConfig)->dict:
                label_smoothing=num('label_smoothing', 0, 1), mixup=num('mixup'), cutmix=num('cutmix'),
                mix_prob=num('mix_prob', 0, 1), switch_prob=num('switch_prob', 0, 1),
                clip_grad=num('clip_grad', none=True), drop_last=self.drop_last,
-               seed=num('seed', 0, 2**63 - 1, integer=True), num_workers=num('num_workers', integer=True),
+               seed=num('seed', 0, 2**63 - 1, integer=True), num_workers=num('num_workers', 0, MAX_WORKERS, integer=True),
                eval_batch_size=num('eval_batch_size', 1, integer=True, none=True), amp=amp,
                device=None if self.device is None else str(self.device), sync_bn=self.sync_bn)
     if out['warmup_epochs'] > out['epochs']:
@@ -154,6 +156,7 @@ def evaluate(
     "Mean cross-entropy and top-1/top-5 accuracy of `model` on `data`; exact under DDP (sums over disjoint shards)."
     info, device = dist_info(), _model_device(model)
     if predictions and info.distributed: raise ValueError("evaluate(predictions=True) works in one process only")
+    if len(data) == 0: raise ValueError("evaluate got a dataset with no images: its loss and accuracy would be meaningless")
     shard = Subset(data, range(info.rank, len(data), info.world_size)) if info.distributed else data
     loader = DataLoader(shard, batch_size, shuffle=False, num_workers=num_workers, pin_memory=device.type == 'cuda')
     dtype = amp_dtype(amp, device)

@@ -13,10 +13,12 @@ from ..models.strip_mlp import StripMLPConfig, StripMLPNet, create_model, list_m
 from ..data.datasets import DATA_KEYS, build_datasets
 from .loop import TrainConfig, train, init_distributed
 from .run_folder import run_folder
+from ..models.checkpoint import read_checkpoint
 
 # %% auto #0
 __all__ = ['MAX_RECIPE_BYTES', 'DEMO_CONFIG', 'list_configs', 'config_file', 'train_config_from_dict', 'yaml_problem',
-           'load_yaml', 'read_recipe', 'load_train_config', 'build_model', 'unique_key_loader', 'run_training']
+           'load_yaml', 'read_recipe', 'load_train_config', 'build_model', 'unique_key_loader', 'run_training',
+           'same_classes']
 
 # %% ../../nbs/training/26_recipes.ipynb #c49c6773
 def list_configs()->list[str]:
@@ -183,7 +185,7 @@ def run_training(
     effective = _plain(dict(model=model_kw, data=data_kw, train=dataclasses.asdict(config)))
     with run_folder(out_dir, resume, overwrite) as out:                # refused before anything is written
         if info.is_main:
-            if resume and (out / 'last.pt').exists(): _check_same_run(out, effective)
+            if resume and (out / 'last.pt').exists(): _check_same_run(out, effective, classes)
             with atomic_write(out / 'config.yaml', 'w') as f: f.write(yaml.safe_dump(effective, sort_keys=False))   # replaces a link, never writes through it
             if progress:
                 print(f"{model_kw.get('name', 'StripMLPNet')} ({count_params(model):,} parameters) on {data_kw['dataset']}: "
@@ -197,8 +199,15 @@ def run_training(
 _NOT_COMPARED = {'num_workers', 'device', 'eval_batch_size'}  # may change between a run and its resumption (not epochs:
                                                               # the learning-rate schedule was laid out for the old count)
 
-def _check_same_run(out:Path, effective:dict):
-    "Raise, listing every difference, if the run in `out` was started with another model, data or train config."
+def same_classes(saved:list|None, now:list, what:str):
+    "Raise unless a checkpoint's class names (when it has them) are the data's, in order: else each label means another class."
+    if saved and now and list(saved) != list(now):
+        changed = [f"{k}: {a!r} -> {b!r}" for k, (a, b) in enumerate(zip(saved, now)) if a != b][:3] or [f"{len(saved)} -> {len(now)} classes"]
+        raise ValueError(f"{what}: the checkpoint was trained on other classes than the data's ({'; '.join(changed)}): "
+                         "every label would mean another class")
+
+def _check_same_run(out:Path, effective:dict, classes:list):
+    "Raise, listing every difference, if the run in `out` was started with another model, data, train config or classes."
     import yaml
     saved_file = out / 'config.yaml'
     if not saved_file.exists(): return
@@ -211,3 +220,4 @@ def _check_same_run(out:Path, effective:dict):
     why = '; the learning-rate schedule is laid out for the epoch count' if any(d.startswith('train.epochs:') for d in diff) else ''
     if diff: raise ValueError(f"cannot resume {out}: it was started with another configuration ({'; '.join(diff)}){why}; "
                               "resume with the same settings, or start a new run in another folder")
+    same_classes(read_checkpoint(out / 'last.pt')[1].get('classes'), classes, f"cannot resume {out}")   # the same config, other class folders

@@ -44,6 +44,7 @@ def _lock_holder(text:str)->int|None:
     if not _alive(pid) or (start and _process_start(pid) not in ('', start)): return None  # gone, or the PID reused
     return pid
 
+# %% ../../nbs/training/44_run_folder.ipynb #0b581e1d
 _LOCK_TEXT = re.compile(r'\d+( \d+)?')                                # what a run writes into its lock: PID [start]
 
 def _not_a_lock(lock:Path, why:str)->RunFolderInUse:
@@ -75,6 +76,7 @@ def _take_lock(lock:Path)->int|None:
         except BaseException: os.close(fd); raise
     raise RunFolderInUse(f"could not take the lock {lock}")
 
+# %% ../../nbs/training/44_run_folder.ipynb #ab4db150
 def _take_lock_excl(lock:Path):
     "Without OS file locks: create `lock` exclusively; one left by a gone process is taken over, one of a live process refused."
     for _ in range(3):
