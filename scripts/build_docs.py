@@ -59,6 +59,13 @@ class exec_all(Processor):
     end = exec_show_docs.end   # nbdev's: store the widgets' state so they render in the page
 
 
+class exec_stored_docs(exec_show_docs):
+    "nbdev's: run the export and import cells that `show_doc` needs, but not those flagged to skip here (e.g. `timm`)"
+    def __call__(self, cell):
+        if any(f in (getattr(cell, 'directives_', None) or {}) for f in exec_all.flags): return
+        super().__call__(cell)
+
+
 # nbdev_docs' FilterDefaults procs, less the quarto-only ones (insert_warning, add_links, add_fold, ai_magics),
 # with our full execution in place of exec_show_docs, and the quarto-only syntax made plain at the end
 PROCS = [FrontmatterProc, populate_language, add_show_docs, skip_docs_of_skipped, exec_all, strip_ansi, hide_line, filter_stream_,
@@ -68,7 +75,7 @@ PROCS = [FrontmatterProc, populate_language, add_show_docs, skip_docs_of_skipped
 
 def processed(path, stored=False):
     "The notebook at `path`, executed (or, `stored`, with its saved outputs) and processed for the docs, with its title"
-    procs = [exec_show_docs if p is exec_all else p for p in PROCS] if stored else PROCS
+    procs = [exec_stored_docs if p is exec_all else p for p in PROCS] if stored else PROCS
     nb = NBProcessor(path, procs=procs, process=True).nb
     fm = nb.frontmatter_
     nb.cells = [c for c in nb.cells if c.cell_type != 'raw']   # the frontmatter cell: shown as a title cell instead

@@ -23,7 +23,8 @@ from .training.recipes import build_model, run_training, same_classes
 from .experiments.report import demo, free_cores
 
 # %% auto #0
-__all__ = ['config_from_args', 'build_parser', 'cmd_train', 'cmd_evaluate', 'cmd_summary', 'cmd_configs', 'cmd_demo', 'main']
+__all__ = ['MAX_ERROR_LINE', 'config_from_args', 'build_parser', 'cmd_train', 'cmd_evaluate', 'cmd_summary', 'cmd_configs',
+           'cmd_demo', 'one_line', 'main']
 
 # %% ../nbs/21_cli.ipynb #cff9dadf
 _FLAGS = [  # flag, section.key, type, help
@@ -275,6 +276,16 @@ def cmd_demo(args)->int:
          time_limit=args.time_limit, progress=not args.no_progress, overwrite=args.overwrite)
     return 0
 
+# %% ../nbs/21_cli.ipynb #4b5398f3
+MAX_ERROR_LINE = 600
+
+def one_line(e:BaseException)->str:
+    "An exception's message as one line: a DataLoader worker's original error, several lines joined, at most MAX_ERROR_LINE characters."
+    lines = [l.strip() for l in str(e).strip().splitlines() if l.strip()]
+    if any(l.startswith('Original Traceback') for l in lines): lines = lines[-1:]   # the worker's own exception line
+    text = '; '.join(lines)
+    return text if len(text) <= MAX_ERROR_LINE else f"{text[:MAX_ERROR_LINE]}... ({len(text) - MAX_ERROR_LINE:,} characters more: --debug shows them)"
+
 # %% ../nbs/21_cli.ipynb #092d5953
 _COMMANDS = dict(train=cmd_train, evaluate=cmd_evaluate, summary=cmd_summary, configs=cmd_configs, demo=cmd_demo)
 
@@ -287,7 +298,7 @@ def main(
     except (ValueError, OSError, ImportError, FloatingPointError) as e:   # CheckpointError is a ValueError; OSError: a
         # missing, unreadable or unwritable path, a full disk; ImportError: an optional package; FloatingPointError: a NaN loss
         if args.debug: raise
-        print(f"strip-mlp {args.command}: error: {e}", file=sys.stderr)
+        print(f"strip-mlp {args.command}: error: {one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:                                            # Ctrl-C: one line, not a traceback
         out = getattr(args, 'out', None)
@@ -297,8 +308,8 @@ def main(
         return 130
     except Exception as e:                                               # anything else: one line too, and how to see more
         if args.debug: raise
-        first = str(e).strip().splitlines()[0] if str(e).strip() else ''
-        print(f"strip-mlp {args.command}: error: {type(e).__name__}{': ' + first if first else ''} "
+        text = one_line(e)
+        print(f"strip-mlp {args.command}: error: {type(e).__name__}{': ' + text if text else ''} "
               "(run again with --debug for the traceback)", file=sys.stderr)
         return 1
 

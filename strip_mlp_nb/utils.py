@@ -57,7 +57,14 @@ def check_regular_file(
     if path.exists() and not path.is_file():
         kind = 'a directory' if path.is_dir() else 'a FIFO' if path.is_fifo() else 'a device or socket'
         raise ValueError(f"{path}: not a regular file ({kind}), so this {what} is not opened")
+    if path.exists() and _kernel_file(path):                            # /proc/kmsg: a 'regular file' whose read blocks
+        raise ValueError(f"{path}: a file of the kernel's /proc or /sys, not a {what}, so it is not opened")
     return path
+
+def _kernel_file(path:Path)->bool:
+    "Whether `path` lies on /proc or /sys (their files say size 0, and a read may wait forever)."
+    dev = path.stat().st_dev
+    return any(os.path.isdir(root) and os.stat(root).st_dev == dev for root in ('/proc', '/sys'))
 
 # %% ../nbs/31_utils.ipynb #73648257
 def asset_path(

@@ -104,6 +104,13 @@ def test_docs_in_a_browser_offline(docs):
     want_erf = explore_erf('random', 1, tuple(erf['token']), 0, 5)['erf'].flatten().tolist()
     assert max(abs(a - b) / max(abs(b), 1e-3) for a, b in zip(fp['values'], want_fp)) < 1e-3 and fp['heard'] == 9
     assert max(abs(a - b) for a, b in zip(erf['values'], want_erf)) < 1e-3
+    deep = ex['deeper']['footprint']                                                # depth, resolution, LSMM's weights exact
+    assert (deep['kind'], deep['depth'], deep['size'], deep['hold'], deep['token'][0]) == ('Strip Mixing Block', 2, 4, False, 0), deep
+    want_deep = explore_footprint('Strip Mixing Block', tuple(deep['token']), (4, 4), depth=2, hold_weights=False)['footprint'].flatten().tolist()
+    assert max(abs(a - b) / max(abs(b), 1e-3) for a, b in zip(deep['values'], want_deep)) < 1e-3
+    assert ex['overlaid'] and ex['single']['erf']['images'] == '0'                   # drawn over its image; one image alone
+    want_one = explore_erf('random', 1, tuple(ex['single']['erf']['token']), 0, 1)['erf'].flatten().tolist()
+    assert max(abs(a - b) for a, b in zip(ex['single']['erf']['values'], want_one)) < 1e-3
     att = ex['attribution']                                                       # the attribution explorer's pictures
     assert (att['before']['method'], att['after']['method'], att['after']['view']) == ('ig', 'saliency', 'heat map')
     assert att['shown'][0] != att['shown'][1] and all(att['shown']), att
@@ -112,3 +119,7 @@ def test_docs_in_a_browser_offline(docs):
     layer = next(iter(layer_sizes(model)))
     want = Image.open(io.BytesIO(figure_png(explorer_figure(model, examples, 0, 'saliency', layer, 'heat map'), 90, bbox_inches='tight'))).convert('RGB')
     assert shown.size == want.size and np.abs(np.asarray(shown, float) - np.asarray(want, float)).mean() < 2   # the widget's picture
+    assert att['layered']['layer'] == 'stage2' and att['shown'][2] not in att['shown'][:2], att   # Grad-CAM's layer menu
+    cam = Image.open(docs/att['layered']['file']).convert('RGB')
+    want = Image.open(io.BytesIO(figure_png(explorer_figure(model, examples, 0, 'gradcam', 'stage2', 'heat map'), 90, bbox_inches='tight'))).convert('RGB')
+    assert cam.size == want.size and np.abs(np.asarray(cam, float) - np.asarray(want, float)).mean() < 2

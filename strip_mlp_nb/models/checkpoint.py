@@ -251,12 +251,15 @@ def _shape_message(name:str, bad:list, own:dict, sd:dict)->str:
     "Readable error for mismatched shapes, with the resolution hint for Strip-MLP's strip weights."
     lines = [f"{name} does not fit the model: {len(bad)} tensor(s) have other shapes"]
     lines += [f"  {k}: model {m}, checkpoint {c}" for k, m, c in bad[:10]] + ([f"  ... and {len(bad) - 10} more"] if len(bad) > 10 else [])
-    if any(r in k for k, _, _ in bad for r in _RESOLUTION_KEYS):
-        (g, p), (gm, pm) = _first_stage_grid(sd), _first_stage_grid(own)
+    (g, p), (gm, pm) = _first_stage_grid(sd), _first_stage_grid(own)
+    if any(r in k for k, _, _ in bad for r in _RESOLUTION_KEYS) and g and gm and (g, p) != (gm, pm):   # only then is it the size
         lines.append("Strip-MLP checkpoints are resolution-specific: the strip MLPs (proj_h, proj_w: a W x W matrix per tap) "
                      "and the relative position tables (relate_pos_h, relate_pos_w: 2H+1 rows) are sized for one token grid.")
-        if g and gm: lines.append(f"This checkpoint's first stage has {g}x{g} tokens (img_size {g * p} with patch size {p}); "
-                                  f"the model's has {gm}x{gm} (img_size {gm * pm}). Build the model with img_size={g * p}.")
+        lines.append(f"This checkpoint's first stage has {g}x{g} tokens (img_size {g * p} with patch size {p}); "
+                     f"the model's has {gm}x{gm} (img_size {gm * pm}). Build the model with img_size={g * p}.")
+    elif g and gm:
+        lines.append(f"Both have {g}x{g} tokens in their first stage, so the image size agrees: the network differs "
+                     "(compare embed_dim, depths, num_classes and in_chans with the checkpoint's config)")
     return '\n'.join(lines)
 
 # %% ../../nbs/models/20_checkpoint.ipynb #5d08c7d6

@@ -29,7 +29,7 @@ from .runtime import (DistInfo, dist_info, init_distributed, resolve_device, amp
                                   seed_everything, rng_state, set_rng_state, bars_shown)
 
 # %% auto #0
-__all__ = ['MAX_WORKERS', 'TrainConfig', 'epoch_loader', 'evaluate', 'Run', 'train']
+__all__ = ['MAX_WORKERS', 'MAX_CONFUSION_CLASSES', 'TrainConfig', 'epoch_loader', 'evaluate', 'Run', 'train']
 
 # %% ../../nbs/training/40_loop.ipynb #efc8a292
 _AMP = ('auto', 'bf16', 'fp16', 'off')
@@ -70,13 +70,15 @@ class TrainConfig:
 
 # %% ../../nbs/training/40_loop.ipynb #e4cd200a
 MAX_WORKERS = 64   # data-loading processes: more only fork processes that wait for a core
+MAX_CONFUSION_CLASSES = 10_000   # a confusion matrix of K classes holds K^2 counts (10,000: 800 MB of int64)
 
 def _checked(self:TrainConfig)->dict:
     "Every field of a TrainConfig validated and normalised; raises naming the field and what it expects."
     def num(name, lo=0., hi=math.inf, integer=False, none=False):
         v = getattr(self, name)
         if v is None and none: return None
-        ok = isinstance(v, Integral if integer else Real) and not isinstance(v, bool) and math.isfinite(v) and lo <= v <= hi
+        ok = (isinstance(v, Integral if integer else Real) and not isinstance(v, bool)
+              and (isinstance(v, Integral) or math.isfinite(v)) and lo <= v <= hi)   # an int is finite (and may be too big for a float)
         if not ok: raise ValueError(f"TrainConfig.{name} must be {'an int' if integer else 'a finite number'} in "
                                     f"[{lo}, {hi}]{' or None' if none else ''}, got {v!r}")
         return int(v) if integer else float(v)
@@ -86,14 +88,14 @@ def _checked(self:TrainConfig)->dict:
     if amp not in _AMP: raise ValueError(f"TrainConfig.amp must be one of {_AMP}, got {self.amp!r}")
     if not (isinstance(self.betas, (tuple, list)) and len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas)):
         raise ValueError(f"TrainConfig.betas must be two numbers in [0, 1), got {self.betas!r}")
-    out = dict(epochs=num('epochs', 1, integer=True), batch_size=num('batch_size', 1, integer=True),
+    out = dict(epochs=num('epochs', 1, 1_000_000, integer=True), batch_size=num('batch_size', 1, 1 << 20, integer=True),
                lr=num('lr'), warmup_epochs=num('warmup_epochs'), warmup_lr=num('warmup_lr'), min_lr=num('min_lr'),
                weight_decay=num('weight_decay'), betas=tuple(float(b) for b in self.betas), eps=num('eps'),
                label_smoothing=num('label_smoothing', 0, 1), mixup=num('mixup'), cutmix=num('cutmix'),
                mix_prob=num('mix_prob', 0, 1), switch_prob=num('switch_prob', 0, 1),
                clip_grad=num('clip_grad', none=True), drop_last=self.drop_last,
                seed=num('seed', 0, 2**63 - 1, integer=True), num_workers=num('num_workers', 0, MAX_WORKERS, integer=True),
-               eval_batch_size=num('eval_batch_size', 1, integer=True, none=True), amp=amp,
+               eval_batch_size=num('eval_batch_size', 1, 1 << 20, integer=True, none=True), amp=amp,
                device=None if self.device is None else str(self.device), sync_bn=self.sync_bn)
     if out['warmup_epochs'] > out['epochs']:
         raise ValueError(f"TrainConfig.warmup_epochs ({self.warmup_epochs}) must not exceed epochs ({self.epochs})")
@@ -157,6 +159,9 @@ def evaluate(
     info, device = dist_info(), _model_device(model)
     if predictions and info.distributed: raise ValueError("evaluate(predictions=True) works in one process only")
     if len(data) == 0: raise ValueError("evaluate got a dataset with no images: its loss and accuracy would be meaningless")
+    if confusion and (K := getattr(model, 'num_classes', 0) or 0) > MAX_CONFUSION_CLASSES:
+        raise ValueError(f"a confusion matrix of {K:,} classes would hold {K * K:,} counts: more than MAX_CONFUSION_CLASSES "
+                         f"({MAX_CONFUSION_CLASSES:,}) classes; evaluate without it")
     shard = Subset(data, range(info.rank, len(data), info.world_size)) if info.distributed else data
     loader = DataLoader(shard, batch_size, shuffle=False, num_workers=num_workers, pin_memory=device.type == 'cuda')
     dtype = amp_dtype(amp, device)

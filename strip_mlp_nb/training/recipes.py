@@ -90,6 +90,7 @@ def load_yaml(
         raise ValueError(f"{name} holds {len(text):,} characters, more than MAX_RECIPE_BYTES ({MAX_RECIPE_BYTES:,}): not a recipe")
     try: return yaml.load(text, Loader=unique_key_loader())
     except yaml.YAMLError as e: raise ValueError(f"{name} is not valid YAML: {yaml_problem(e)}") from None
+    except RecursionError: raise ValueError(f"{name} nests lists or mappings deeper than Python reads: not a recipe") from None
 
 def read_recipe(
     name_or_path,               # a packaged recipe ('cpu/embedded', see `list_configs`) or a YAML file

@@ -56,6 +56,7 @@ def resolve_device(device=None, info:DistInfo|None=None)->torch.device:
                                                        "'cuda' or 'cuda:N' (or leave it unset)") from None
     if device.type == 'cuda' and not torch.cuda.is_available():
         raise ValueError(f"device {str(device)!r} was asked for, but PyTorch sees no CUDA device here: use 'cpu', or leave it unset")
+    if device.type == 'meta': raise ValueError("device 'meta' holds shapes but no numbers: a model there cannot train or evaluate; use 'cpu' or 'cuda'")
     if device.type == 'cuda' and device.index is None: device = torch.device('cuda', info.local_rank)
     if device.type != 'cpu':                                      # any other kind: can a tensor live there?
         try: torch.empty(0, device=device)

@@ -86,10 +86,18 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
     await set('footprint', 0, 'axial'); await set('footprint', 4, 1);            // mixer, then the row slider
     ex.pictures.footprint.push(await picture('footprint'));
     ex.middle = await state();
+    await set('footprint', 0, 'Strip Mixing Block'); await set('footprint', 6, '2'); await set('footprint', 7, '4x4');
+    await set('footprint', 8, false); await set('footprint', 4, 0);             // depth, resolution, LSMM exact, row
+    ex.deeper = await state();
     await set('footprint', 0, 'trained stage (shipped model)'); await set('footprint', 2, 'stage 2 (4x4)');   // a trained stage
+    const plain = await picture('footprint');
+    await set('footprint', 10, true);                                            // over its test image
+    ex.overlaid = plain !== await picture('footprint');
     await set('erf', 0, 'random'); await set('erf', 1, 'stage 2 (4x4)');          // weights, then the stage
     ex.pictures.erf.push(await picture('erf'));
     ex.after = await state();
+    await set('erf', 4, 'test image 0');                                         // one image instead of the average
+    ex.single = await state();
     ex.changed = { footprint: ex.pictures.footprint[0] !== ex.pictures.footprint[1], erf: ex.pictures.erf[0] !== ex.pictures.erf[1] };
     delete ex.pictures;
     ex.errors = errors;
@@ -108,7 +116,11 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
       await set('attribution', 1, 'saliency'); await set('attribution', 2, 'heat map');
       await page.waitForTimeout(300);
       shown.push(await pic());
-      ex.attribution = { before: before.attribution, after: (await state()).attribution, shown };
+      const after = (await state()).attribution;
+      await set('attribution', 1, 'gradcam'); await set('attribution', 3, 'stage2');   // Grad-CAM on another layer
+      await page.waitForTimeout(300);
+      shown.push(await pic());
+      ex.attribution = { before: before.attribution, after, layered: (await state()).attribution, shown };
       const shot = path.join(args.outdir, 'explorer_attribution.png');
       await page.locator('div.smlp-page-explorer[data-explorer="attribution"]').screenshot({ path: shot });
       out.screenshots.push(shot);
