@@ -64,8 +64,11 @@ def config_from_args(args)->tuple[dict, dict, TrainConfig, dict]:
     if args.depths is not None: _set(raw, 'model.depths', args.depths)
     if args.sync_bn: _set(raw, 'train.sync_bn', True)
     keys = [item.partition('=')[0].strip() for item in args.set or []]
-    if twice := sorted({k for k in keys if keys.count(k) > 1}):           # the last would win in silence
-        raise ValueError(f"--set gives {', '.join(twice)} more than once: give each key once")
+    flagged = {key: flag for flag, key, _, _ in _FLAGS if getattr(args, flag[2:].replace('-', '_')) is not None}
+    flagged.update({'model.depths': '--depths'} if args.depths is not None else {})
+    if twice := sorted({k for k in keys if keys.count(k) > 1 or k in flagged}):   # one of them would win in silence
+        raise ValueError(f"{', '.join(twice)} given more than once (by --set twice, or by --set and "
+                         f"{', '.join(flagged[k] for k in twice if k in flagged) or 'a flag'}): give each key once")
     for item in args.set or []:
         key, eq, value = item.partition('=')
         if not eq: raise ValueError(f"--set expects section.key=value, got {item!r}")
@@ -75,6 +78,12 @@ def config_from_args(args)->tuple[dict, dict, TrainConfig, dict]:
     return model, data, config, raw
 
 # %% ../nbs/21_cli.ipynb #fdfa49a6
+def _threads(text:str)->int:
+    "An argparse type: a number of CPU threads, 1 to 1024 (more crash PyTorch's thread pool)."
+    n = _positive(text)
+    if n > 1024: raise argparse.ArgumentTypeError(f"expected at most 1024 threads, got {n}")
+    return n
+
 def _positive(text:str)->int:
     "An argparse type: a whole number >= 1."
     try: n = int(text)
@@ -122,7 +131,7 @@ def _train_arguments(sub, kw:dict):
     t.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
     t.add_argument('--no-progress', action='store_true', help='no progress bars or per-epoch lines')
     t.add_argument('--time-limit', type=float, metavar='SECONDS', help='stop after the epoch at which the next would overrun')
-    t.add_argument('--threads', type=_positive, metavar='N', help="CPU threads per process (default: PyTorch's; torchrun sets 1)")
+    t.add_argument('--threads', type=_threads, metavar='N', help="CPU threads per process (default: PyTorch's; torchrun sets 1)")
     for flag, key, typ, help in _FLAGS: t.add_argument(flag, type=typ, metavar=key.split('.')[1].upper(), help=f'{help} ({key})')
     t.add_argument('--depths', type=int, nargs=4, metavar='N', help='blocks per stage (model.depths)')
     t.add_argument('--sync-bn', action='store_true', help='SyncBatchNorm under DDP on CUDA (train.sync_bn)')
@@ -175,7 +184,7 @@ def _other_arguments(sub, kw:dict):
     d.add_argument('--epochs', type=int, help='epochs (default: the demo config\'s)')
     d.add_argument('--train-size', type=int, help='use this many training images (default: all)')
     d.add_argument('--time-limit', type=float, default=160, metavar='SECONDS', help='training time budget (default: 160)')
-    d.add_argument('--threads', type=_positive, metavar='N', help='CPU threads (default: the cores free when it starts)')
+    d.add_argument('--threads', type=_threads, metavar='N', help='CPU threads (default: the cores free when it starts)')
     d.add_argument('--no-progress', action='store_true')
     d.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
 

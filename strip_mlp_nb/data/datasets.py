@@ -159,9 +159,24 @@ def _latin1_encode(text:str, encoding:str='latin1', errors:str='strict')->bytes:
         raise pickle.UnpicklingError(f"refusing _codecs.encode with encoding {encoding!r}: only latin-1 writes bytes")
     return text.encode('latin1', errors)
 
-_ARRAY_GLOBALS = {('numpy.core.multiarray', '_reconstruct'): _numpy_reconstruct,
-                  ('numpy._core.multiarray', '_reconstruct'): _numpy_reconstruct,
-                  ('numpy', 'ndarray'): lambda: np.ndarray,
+class _NdarrayName:
+    "What `numpy.ndarray` stands for in these pickles: the type `_reconstruct` is given, never a constructor to call."
+    def __call__(self, *args, **kwargs): raise pickle.UnpicklingError("refusing numpy.ndarray(...) called directly: it would "
+        "allocate the shape the file declares, uninitialised; numpy's own pickles rebuild arrays from their bytes")
+
+_NDARRAY = _NdarrayName()
+
+def _checked_reconstruct():
+    "numpy's `_reconstruct` for an empty ndarray only, as numpy's pickles use it (the bytes then fill it, sizes checked)."
+    def rebuild(subtype, shape, dtype):
+        if subtype is not _NDARRAY or tuple(shape) != (0,): raise pickle.UnpicklingError(
+            f"refusing _reconstruct({getattr(subtype, '__name__', subtype)}, {shape!r}): numpy's pickles start from an empty array")
+        return _numpy_reconstruct()(np.ndarray, shape, dtype)
+    return rebuild
+
+_ARRAY_GLOBALS = {('numpy.core.multiarray', '_reconstruct'): _checked_reconstruct,
+                  ('numpy._core.multiarray', '_reconstruct'): _checked_reconstruct,
+                  ('numpy', 'ndarray'): lambda: _NDARRAY,
                   ('numpy', 'dtype'): lambda: np.dtype,
                   ('_codecs', 'encode'): lambda: _latin1_encode}      # bytes in a protocol-2 pickle written by Python 3
 
@@ -219,9 +234,10 @@ def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path
     if folder.is_dir():
         missing = [n for n in names if not (folder / n).is_file()]
         if missing: raise FileNotFoundError(f"{folder}: missing {', '.join(missing)} (expected {', '.join(names)})")
-        for n in names: _check_size((folder / n).stat().st_size, str(folder / n))
+        for n in names: check_regular_file(folder / n, 'CIFAR file'); _check_size((folder / n).stat().st_size, str(folder / n))
         return {n: ((folder / n).read_bytes(), str(folder / n)) for n in names}
     if archive.is_file():
+        check_regular_file(archive, 'CIFAR archive')                          # /proc files say 'regular' and may block
         wanted, found = {f"{spec['folder']}/{n}": n for n in names}, {}
         try:
             with tarfile.open(archive, 'r:gz') as tar:
@@ -250,7 +266,10 @@ def _cifar_batch(obj, where:str, label_key:str, num_classes:int)->tuple:  # imag
         raise ValueError(f"{where}: expected a dict whose 'data' is a uint8 array (N, 3072), got {got}")
     if not isinstance(labels, (list, np.ndarray)) or len(labels) != len(data):
         raise ValueError(f"{where}: expected '{label_key}', a list of {len(data)} labels")
-    labels = torch.as_tensor(np.asarray(labels, dtype=np.int64))
+    raw = np.asarray(labels)
+    if raw.dtype.kind not in 'iu' or (isinstance(labels, list) and any(type(v) is not int for v in labels)):
+        raise ValueError(f"{where}: '{label_key}' must be whole numbers, got {raw.dtype} values such as {list(labels[:1])}")
+    labels = torch.as_tensor(raw.astype(np.int64))
     if len(labels) and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"{where}: labels must lie in [0, {num_classes}), got [{labels.min()}, {labels.max()}]")
     return torch.from_numpy(data.reshape(-1, 3, 32, 32).copy()), labels   # rows (N, 3072) -> (N, 3, 32, 32): R, G, B planes

@@ -99,6 +99,7 @@ def _check_views(obj, name:str):
     while stack:
         x = stack.pop()
         if isinstance(x, torch.Tensor):
+            if x.layout != torch.strided or x.is_nested: raise CheckpointError(f"{name}: a {x.layout} tensor{'' if x.is_nested else f' of shape {tuple(x.shape)}'}: weights are dense")
             size, held = x.numel() * x.element_size(), x.untyped_storage().nbytes()
             if size > held: raise CheckpointError(f"{name}: a tensor of shape {tuple(x.shape)} declares {size:,} bytes on a "
                                                   f"storage of {held:,} (an expanded view): torch.save of a model's weights does not "
@@ -189,7 +190,8 @@ def read_checkpoint(
     if fmt == 'strip_mlp_nb': _check_own(obj, name)
     meta = {'config': None, **{k: v for k, v in obj.items() if key is not None and k != key}, 'format': fmt}
     sd = _strip_prefixes(obj if key is None else obj[key])
-    bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v.float()).all()]   # as float32, as loaded
+    bad = [k for k, v in sd.items() if (v.is_floating_point() and not torch.isfinite(v.float()).all())   # as float32, as loaded
+           or (v.is_complex() and not torch.isfinite(v).all())]
     bad += [k for k, v in sd.items() if k.endswith('running_var') and v.is_floating_point() and (v < 0).any()]  # sqrt of < 0: NaN
     if bad:                                                              # a model from it would compute NaN in silence
         says = f"{name}: {len(bad)} tensor(s) hold NaN, infinity or a negative variance ({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''})"

@@ -81,6 +81,8 @@ def _input_norm(cfg)->dict:
         raise ValueError("StripMLPConfig.input_mean and input_std go together: give both, or neither")
     mean, std = floats('input_mean', mean), floats('input_std', std)
     if min(std) <= 0: raise ValueError(f"StripMLPConfig.input_std must be > 0, got {std}")
+    if max(map(abs, mean + std)) > 1e30 or min(std) < 1e-30:           # float32 buffers: 0 or inf, and every output NaN
+        raise ValueError(f"StripMLPConfig.input_mean and input_std must lie within 1e-30 to 1e30 (float32), got {mean} and {std}")
     return dict(input_mean=mean, input_std=std)
 
 def _mixer(kind:str)->str:

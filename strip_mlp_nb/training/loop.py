@@ -180,6 +180,8 @@ def evaluate(
                 conf = c if conf is None else conf + c
             if predictions: outs.append((top[:, 0].cpu(), y.cpu(), logits.softmax(1).cpu()))
     loss, top1, top5, n = _all_sum(sums, info).tolist()
+    if not math.isfinite(loss): raise FloatingPointError(f"the model's outputs are not finite on these {int(n)} images (loss {loss}): "
+                                                         "its weights or the inputs overflow, so no accuracy is reported")
     out = dict(loss=loss / max(n, 1), acc=top1 / max(n, 1), acc5=top5 / max(n, 1), n=int(n))
     if confusion: out['confusion'] = _all_sum(conf, info).cpu()
     if predictions: out.update(zip(('preds', 'targets', 'probs'), (torch.cat(t) for t in zip(*outs))))

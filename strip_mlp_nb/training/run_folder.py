@@ -8,6 +8,7 @@ import contextlib
 import os
 import re
 import stat
+import tempfile
 from pathlib import Path
 try: import fcntl
 except ImportError: fcntl = None                                    # no OS file locks (Windows): O_EXCL locks instead
@@ -50,12 +51,27 @@ _LOCK_TEXT = re.compile(r'\d+( \d+)?')                                # what a r
 def _not_a_lock(lock:Path, why:str)->RunFolderInUse:
     return RunFolderInUse(f"{lock} is not a run's lock ({why}): remove it, or choose another folder")
 
+def _new_lock(lock:Path)->int|None:
+    "Create `lock` already locked and holding this PID (a temp file linked into place), or None if one exists already."
+    fd, tmp = tempfile.mkstemp(dir=lock.parent, prefix='.lock.', suffix='.tmp')
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.write(fd, f"{os.getpid()} {_process_start(os.getpid())}".strip().encode())
+        try: os.link(tmp, lock)                                         # appears whole: never empty, never unlocked
+        except FileExistsError: os.close(fd); return None
+        return fd
+    except BaseException: os.close(fd); raise
+    finally: os.unlink(tmp)
+
+# %% ../../nbs/training/44_run_folder.ipynb #870fa73e
 def _take_lock(lock:Path)->int|None:
     "Hold `lock` with an OS file lock and write this PID and start time into it; returns its descriptor (None: O_EXCL lock)."
     if fcntl is None: return _take_lock_excl(lock)
     for _ in range(5):
         if lock.is_symlink() or (lock.exists() and not lock.is_file()): raise _not_a_lock(lock, 'not a regular file')
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | os.O_NONBLOCK, 0o644)
+        if not lock.exists() and (fd := _new_lock(lock)) is not None: return fd
+        try: fd = os.open(lock, os.O_RDWR | getattr(os, 'O_NOFOLLOW', 0) | os.O_NONBLOCK)
+        except FileNotFoundError: continue                              # its holder removed it as we looked: again
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode) or st.st_size > 4096: raise _not_a_lock(lock, 'not a small regular file')
@@ -64,6 +80,9 @@ def _take_lock(lock:Path)->int|None:
                 pid = os.pread(fd, 64, 0).decode(errors='replace').split()[:1]
                 raise RunFolderInUse(f"{lock.parent} is in use by another run (process {pid[0] if pid else '?'}): "
                                      "wait for it to finish, or choose another folder") from None
+            if st.st_nlink > 1: raise _not_a_lock(lock, 'a hard link to another file, which writing it would change')
+            if not (lock.parent / MANIFEST).is_file():                  # nobody holds it, and no run of ours kept this folder
+                raise _not_a_lock(lock, f'the folder has no {MANIFEST}, so no run of strip_mlp_nb made it')
             try: same = os.stat(lock).st_ino == st.st_ino
             except FileNotFoundError: same = False
             if not same: os.close(fd); continue                         # its holder removed it as we opened it: again
@@ -86,6 +105,7 @@ def _take_lock_excl(lock:Path):
             return None
         except FileExistsError:
             if lock.is_symlink() or not lock.is_file() or lock.stat().st_size > 4096: raise _not_a_lock(lock, 'not a small regular file') from None
+            if not (lock.parent / MANIFEST).is_file(): raise _not_a_lock(lock, f'the folder has no {MANIFEST}') from None
             text = lock.read_text(errors='replace').strip()
             if text and not _LOCK_TEXT.fullmatch(text): raise _not_a_lock(lock, 'it holds other text') from None
             if holder := _lock_holder(text): raise RunFolderInUse(f"{lock.parent} is in use by another run (process {holder}): "
@@ -104,8 +124,8 @@ MANIFEST = '.strip_mlp_run'                                         # the names 
 MAX_MANIFEST = 64 << 10                                             # bytes: a manifest lists a handful of names
 
 def _plain_name(n:str)->bool:
-    "A name of a file directly in the folder: no path, no parent, no glob pattern, no control character."
-    return n not in ('', '.', '..') and not any(ch in n for ch in '/\\*?[]') and n.isprintable()
+    "A name of a file directly in the folder: no path, no parent, no glob pattern, no control character, not the lock or manifest."
+    return n not in ('', '.', '..', '.lock', MANIFEST) and not any(ch in n for ch in '/\\*?[]') and n.isprintable()
 
 def _manifest(out:Path)->list[str]:
     "The file names a folder's manifest lists ([] without one); a manifest that is not a small list of plain names is refused."
@@ -118,11 +138,16 @@ def _manifest(out:Path)->list[str]:
         raise FileExistsError(f"{path} lists {bad[0]!r}, not the name of a file in {out}: no run wrote it; remove the manifest, or choose another folder")
     return names
 
+_TEMP = re.compile(r'\.(.+)\.[a-z0-9_]{8}\.tmp')                    # what `atomic_write` (mkstemp) names a file being saved
+
+def _temp_of(name:str, saved:set)->bool:
+    "Whether `name` is the temporary file of a killed save of one of `saved`: mkstemp's exact pattern, nothing looser."
+    return bool(m := _TEMP.fullmatch(name)) and m[1] in saved
+
 def _foreign(out:Path, own:set, saved:set)->list[str]:
     "Entries of `out` that no run wrote: not its lock, manifest, `own` files or the temporary files of killed saves of `saved`."
-    temps = {*saved, MANIFEST}                                      # a killed save of these leaves .{name}.*.tmp
-    ours = lambda n: n in own or n in ('.lock', MANIFEST) or any(n.startswith(f'.{o}.') and n.endswith('.tmp') for o in temps)
-    return sorted(p.name + ('/' if p.is_dir() else '') for p in out.iterdir() if not ours(p.name))
+    ours = lambda p: not p.is_dir() and (p.name in own or p.name in ('.lock', MANIFEST) or _temp_of(p.name, {*saved, 'lock'}))   # .lock.*.tmp: a run taking the lock
+    return sorted(p.name + ('/' if p.is_dir() else '') for p in out.iterdir() if not ours(p))
 
 # %% ../../nbs/training/44_run_folder.ipynb #e112bb69
 @contextlib.contextmanager
@@ -141,7 +166,8 @@ def run_folder(
     try:
         listed = _manifest(out)
         own = listed                                                # without a manifest, nothing here is a run's
-        if foreign := _foreign(out, set(own), {*own, *files}):     # a file this run will write is not ours yet
+        saved = {*own, MANIFEST} if (out / MANIFEST).is_file() else set()   # whose killed saves' temporary files are ours
+        if foreign := _foreign(out, set(own), saved):
             shown = ', '.join(foreign[:5]) + (f' and {len(foreign) - 5} more' if len(foreign) > 5 else '')
             older = '' if set(foreign) - set(RUN_FILES) else f" (if they are a run of an older version, which kept no {MANIFEST}, list them in it)"
             raise FileExistsError(f"{out} holds files that no run of strip_mlp_nb wrote ({shown}): "
@@ -153,7 +179,7 @@ def run_folder(
                       "overwrite (--overwrite), or choose another folder")
             raise FileExistsError(f"{out} holds another run ({', '.join(old)}): {advice}")
         for n in old if overwrite and not resume else (): (out / n).unlink()
-        for t in [t for n in {*own, *files, MANIFEST} for t in out.glob(f'.{n}.*.tmp')]: t.unlink(missing_ok=True)   # killed saves
+        for t in [p for p in out.iterdir() if _temp_of(p.name, saved) and not p.is_dir()]: t.unlink(missing_ok=True)   # killed saves
         with atomic_write(out / MANIFEST, 'w') as f: f.write(''.join(f'{n}\n' for n in dict.fromkeys([*listed, *files])))
         yield out
     finally:
