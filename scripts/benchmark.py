@@ -69,6 +69,8 @@ def parse_args(argv=None):
     p.add_argument('--json', type=Path, metavar='PATH', help='also write the results as JSON to PATH')
     p.add_argument('--profile-rounds', type=int, default=3, metavar='N',
                    help='--profile: rounds of 2 profiled steps per implementation, taken in turn; the median is shown (default: 3)')
+    p.add_argument('--profile-steps', type=int, default=2, metavar='N',
+                   help='--profile: train steps per profiled round (default: 2; 1 halves the profiler\'s own time)')
     p.add_argument('--profile', action='store_true',
                    help='also print where the time of a train step goes (torch.profiler, eager), ours and official')
     p.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
@@ -82,6 +84,7 @@ def parse_args(argv=None):
         if bad := [m for m in modes if m not in MODES]: p.error(f'unknown mode(s) {bad}; known: {", ".join(MODES)}')
         setattr(a, name, modes)
     if a.repeats < 1 or a.warmup < 0: p.error('--repeats must be >= 1 and --warmup >= 0')
+    if a.profile_rounds < 1 or a.profile_steps < 1: p.error('--profile-rounds and --profile-steps must be >= 1')
     a.warmup = max(a.warmup, 1)   # the first run (compilation, lazy initialisation) is never timed
     return a
 
@@ -342,7 +345,7 @@ def main(argv=None):
             print(f'# check {setting}: ' + (f'official fails: {error} -> FAIL' if error else
                   f'max |logits ours - official| = {diff:.3g} -> {"PASS" if diff <= TOL else "FAIL"}'))
         if args.profile and device.type == 'cpu':
-            print_time_table(setting, time_tables({n: copy.deepcopy(m) for n, m in bases.items()}, x, y, args.profile_rounds),
+            print_time_table(setting, time_tables({n: copy.deepcopy(m) for n, m in bases.items()}, x, y, args.profile_rounds, args.profile_steps),
                              args.profile_rounds, info)
         for mode in args.modes:
             names = [n for n in bases if n == 'ours' or mode in args.official_modes]

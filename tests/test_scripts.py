@@ -21,7 +21,7 @@ def test_benchmark_before_after_time_table_and_quiet_log(tmp_path):
     table names the CPU and PyTorch's CPU capability, also under dispatch caps; no progress when stderr is a file."""
     env = {**os.environ, 'ATEN_CPU_CAPABILITY': 'avx2'}
     r = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'benchmark.py'), '--settings', '32:2', '--modes', 'eager',
-                        '--repeats', '1', '--warmup', '1', '--profile', '--profile-rounds', '1', '--before', str(ROOT),
+                        '--repeats', '1', '--warmup', '1', '--profile', '--profile-rounds', '1', '--profile-steps', '1', '--before', str(ROOT),
                         '--json', str(tmp_path / 'b.json')], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     from benchmark import CATEGORIES
