@@ -51,6 +51,14 @@ _LOCK_TEXT = re.compile(r'\d+( \d+)?')                                # what a r
 def _not_a_lock(lock:Path, why:str)->RunFolderInUse:
     return RunFolderInUse(f"{lock} is not a run's lock ({why}): remove it, or choose another folder")
 
+def _in_place(lock:Path)->int|None:
+    "Where hard links are not supported: create `lock` exclusively, then lock it and write this PID (None: it exists)."
+    try: fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, 'O_NOFOLLOW', 0), 0o644)
+    except FileExistsError: return None
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    os.write(fd, f"{os.getpid()} {_process_start(os.getpid())}".strip().encode())
+    return fd
+
 def _new_lock(lock:Path)->int|None:
     "Create `lock` already locked and holding this PID (a temp file linked into place), or None if one exists already."
     fd, tmp = tempfile.mkstemp(dir=lock.parent, prefix='.lock.', suffix='.tmp')
@@ -59,6 +67,7 @@ def _new_lock(lock:Path)->int|None:
         os.write(fd, f"{os.getpid()} {_process_start(os.getpid())}".strip().encode())
         try: os.link(tmp, lock)                                         # appears whole: never empty, never unlocked
         except FileExistsError: os.close(fd); return None
+        except OSError: os.close(fd); return _in_place(lock)            # a file system without hard links
         return fd
     except BaseException: os.close(fd); raise
     finally: os.unlink(tmp)
