@@ -7,7 +7,10 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 import torch
 import torch.distributed as dist
 from .models.checkpoint import read_checkpoint
@@ -24,7 +27,7 @@ from .experiments.report import demo, free_cores
 
 # %% auto #0
 __all__ = ['MAX_ERROR_LINE', 'config_from_args', 'build_parser', 'cmd_train', 'cmd_evaluate', 'cmd_summary', 'cmd_configs',
-           'cmd_demo', 'one_line', 'main']
+           'cmd_demo', 'one_line', 'Terminated', 'sigterm_as_interrupt', 'main']
 
 # %% ../nbs/21_cli.ipynb #cff9dadf
 _FLAGS = [  # flag, section.key, type, help
@@ -84,6 +87,11 @@ def _threads(text:str)->int:
     if n > 1024: raise argparse.ArgumentTypeError(f"expected at most 1024 threads, got {n}")
     return n
 
+def _folder(text:str)->str:
+    "An argparse type: a folder's path, not empty."
+    if not text.strip(): raise argparse.ArgumentTypeError("expected a folder, got an empty name")
+    return text
+
 def _positive(text:str)->int:
     "An argparse type: a whole number >= 1."
     try: n = int(text)
@@ -125,7 +133,7 @@ def _train_arguments(sub, kw:dict):
                        "see `strip-mlp configs`, or a YAML file with sections model, data, train), then applies the flags. Under torchrun it runs one process per GPU (DDP).", **kw)
     t.add_argument('--config', metavar='NAME|FILE', help='a packaged recipe (e.g. cpu/embedded) or a YAML file; '
                    'without it, flags say everything')
-    t.add_argument('--out', metavar='DIR', help='output folder for last.pt, best.pt, history.json, config.yaml '
+    t.add_argument('--out', type=_folder, metavar='DIR', help='output folder for last.pt, best.pt, history.json, config.yaml '
                    '(default: outputs/DATASET-MODEL)')
     t.add_argument('--resume', action='store_true', help='continue from DIR/last.pt (at most one epoch is lost)')
     t.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
@@ -178,7 +186,7 @@ def _other_arguments(sub, kw:dict):
                        description="Train a small Strip-MLP on the embedded dataset (a few minutes on a laptop CPU), or "
                        "with --pretrained load the shipped model (seconds); evaluate it and write a report (report.md "
                        "and report.html with pictures: curves, predictions, confusion matrix, token footprints).", **kw)
-    d.add_argument('--out', default='outputs/demo', metavar='DIR', help='report folder (default: outputs/demo)')
+    d.add_argument('--out', type=_folder, default='outputs/demo', metavar='DIR', help='report folder (default: outputs/demo)')
     d.add_argument('--pretrained', nargs='?', const='', metavar='FILE',
                    help='evaluate a trained model instead of training: FILE, or by default the shipped model')
     d.add_argument('--epochs', type=int, help='epochs (default: the demo config\'s)')
@@ -189,9 +197,14 @@ def _other_arguments(sub, kw:dict):
     d.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
 
 # %% ../nbs/21_cli.ipynb #569f7d28
+class _Parser(argparse.ArgumentParser):
+    "argparse whose errors are one line: the usage is one `--help` away (its sub-commands' parsers are of this class too)."
+    def error(self, message:str):
+        self.exit(2, f"{self.prog}: error: {message} ({self.prog} --help shows the usage)\n")
+
 def build_parser()->argparse.ArgumentParser:
     "The `strip-mlp` argument parser: sub-commands train, evaluate, summary, configs and demo."
-    p = argparse.ArgumentParser(prog='strip-mlp', description="Train, evaluate and inspect Strip-MLP models (strip_mlp_nb).")
+    p = _Parser(prog='strip-mlp', description="Train, evaluate and inspect Strip-MLP models (strip_mlp_nb).")
     p.add_argument('--debug', action='store_true', help='on an error, show the traceback instead of one line')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     kw = dict(formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -203,7 +216,7 @@ def cmd_train(args)->int:
     "strip-mlp train"
     if args.threads: torch.set_num_threads(args.threads)
     model_kw, data_kw, config, _ = config_from_args(args)
-    out = args.out or f"outputs/{data_kw.get('dataset', 'data')}-{model_kw.get('name', 'custom')}"
+    out = args.out = args.out or f"outputs/{data_kw.get('dataset', 'data')}-{model_kw.get('name', 'custom')}"   # said on Ctrl-C
     info = dist_info()
     try:
         model, history, _ = run_training(model_kw, data_kw, config, out, resume=args.resume, overwrite=args.overwrite,
@@ -222,6 +235,9 @@ def cmd_train(args)->int:
 # %% ../nbs/21_cli.ipynb #821aee3c
 def cmd_evaluate(args)->int:
     "strip-mlp evaluate"
+    if args.model is None and (given := [f for f, v in (('--img-size', args.img_size), ('--num-classes', args.num_classes)) if v is not None]):
+        raise ValueError(f"{' and '.join(given)} go with --model, for a checkpoint without a config; the checkpoint's "
+                         "config and weights fix its sizes")
     model = model_from_checkpoint(args.checkpoint, args.model, args.img_size, args.num_classes)
     _, meta = read_checkpoint(args.checkpoint)
     data_kw = {k: v for k, v in dict(meta.get('data') or {}).items() if k != 'train_size'}
@@ -296,6 +312,23 @@ def one_line(e:BaseException)->str:
     return text if len(text) <= MAX_ERROR_LINE else f"{text[:MAX_ERROR_LINE]}... ({len(text) - MAX_ERROR_LINE:,} characters more: --debug shows them)"
 
 # %% ../nbs/21_cli.ipynb #092d5953
+class Terminated(KeyboardInterrupt):
+    "SIGTERM, raised in the main thread so that the clean-ups of Ctrl-C run (temporary files, the run folder's lock)."
+
+@contextmanager
+def sigterm_as_interrupt():
+    "While inside, SIGTERM to this process raises `Terminated`; a forked child (a DataLoader worker) still dies at once."
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield; return                                                   # someone else handles SIGTERM here: theirs
+    pid = os.getpid()
+    def handler(signum, frame):
+        if os.getpid() == pid: raise Terminated()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL); os.kill(os.getpid(), signal.SIGTERM)   # a fork: the default
+    signal.signal(signal.SIGTERM, handler)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+# %% ../nbs/21_cli.ipynb #3d6ef72a
 _COMMANDS = dict(train=cmd_train, evaluate=cmd_evaluate, summary=cmd_summary, configs=cmd_configs, demo=cmd_demo)
 
 def main(
@@ -303,18 +336,19 @@ def main(
 )->int:                         # exit status
     "The `strip-mlp` command."
     args = build_parser().parse_args(argv)
-    try: return _COMMANDS[args.command](args)
+    try:
+        with sigterm_as_interrupt(): return _COMMANDS[args.command](args)
     except (ValueError, OSError, ImportError, FloatingPointError) as e:   # CheckpointError is a ValueError; OSError: a
         # missing, unreadable or unwritable path, a full disk; ImportError: an optional package; FloatingPointError: a NaN loss
         if args.debug: raise
         print(f"strip-mlp {args.command}: error: {one_line(e)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:                                            # Ctrl-C: one line, not a traceback
+    except KeyboardInterrupt as e:                                       # Ctrl-C or SIGTERM: one line, not a traceback
         out = getattr(args, 'out', None)
         kept = (f": the finished epochs are in {out}/last.pt; run the same command with --resume to continue"
                 if args.command == 'train' and out and os.path.exists(os.path.join(out, 'last.pt')) else '')
-        print(f"strip-mlp {args.command}: interrupted{kept}", file=sys.stderr)
-        return 130
+        print(f"strip-mlp {args.command}: {'stopped (SIGTERM)' if isinstance(e, Terminated) else 'interrupted'}{kept}", file=sys.stderr)
+        return 143 if isinstance(e, Terminated) else 130                 # the shells' 128 + the signal's number
     except Exception as e:                                               # anything else: one line too, and how to see more
         if args.debug: raise
         text = one_line(e)

@@ -209,7 +209,7 @@ def test_wheel_contents(wheel):
         assert needed in names, needed
     assert not any(n.startswith(('nbs/', 'tests/', 'data/', 'scripts/')) for n in names)
     entry = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith('entry_points.txt'))).decode()
-    assert 'strip-mlp = strip_mlp_nb.cli:main' in entry
+    assert 'strip-mlp = strip_mlp_nb.launch:main' in entry
 
 
 USE_INSTALLED = r'''

@@ -27,7 +27,7 @@ __all__ = ['DIGITS_MEAN', 'DIGITS_STD', 'FASHION_MNIST_ROOT', 'FASHION_MNIST_CLA
            'MAX_PICKLE_OPS', 'CIFAR10_MEAN', 'CIFAR10_STD', 'CIFAR100_MEAN', 'CIFAR100_STD', 'MAX_CIFAR_FILE',
            'MAX_ARCHIVE_MEMBERS', 'DATA_KEYS', 'stratified_split', 'digits_dataset', 'read_idx',
            'fashion_mnist_dataset', 'ArrayUnpickler', 'load_array_pickle', 'cifar_dataset', 'dataset_stats',
-           'dataset_transform', 'build_datasets', 'data_loaders']
+           'dataset_transform', 'check_data', 'build_datasets', 'data_loaders']
 
 # %% ../../nbs/data/24_datasets.ipynb #69b84ba2
 DIGITS_MEAN, DIGITS_STD = (0.3047,) * 3, (0.3234,) * 3
@@ -351,6 +351,22 @@ def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
         return image_folder_dataset(Path(root) / ('train' if split == 'train' else 'val'), transform=transform, classes=classes)
     raise ValueError(f"unknown dataset {name!r}; known: {DATA_KEYS['dataset']}")
 
+# %% ../../nbs/data/24_datasets.ipynb #e46f98ae
+def _whole(v, lo:int)->bool: return isinstance(v, int) and not isinstance(v, bool) and v >= lo
+
+def check_data(
+    data:dict,                  # a config's data section
+):
+    "Raise a ValueError naming the first key of a data section that is unknown, missing or of the wrong type."
+    if unknown := set(data) - set(DATA_KEYS): raise ValueError(f"unknown data key(s) {sorted(unknown)}; known: {', '.join(DATA_KEYS)}")
+    if 'dataset' not in data: raise ValueError(f"the data section needs a dataset: {DATA_KEYS['dataset']}")
+    if not isinstance(data['dataset'], str): raise ValueError(f"data.dataset must be a name, got {data['dataset']!r}: {DATA_KEYS['dataset']}")
+    if (v := data.get('root')) is not None and not isinstance(v, (str, os.PathLike)): raise ValueError(f"data.root must be a folder, got {v!r}")
+    if (v := data.get('seed')) is not None and not _whole(v, 0): raise ValueError(f"data.seed must be a whole number >= 0, got {v!r}")
+    if not isinstance(data.get('augment', True), bool): raise ValueError(f"data.augment must be true or false, got {data['augment']!r}")
+    for key in ('train_size', 'val_size'):
+        if (v := data.get(key)) is not None and not _whole(v, 1): raise ValueError(f"data.{key} must be a whole number of images >= 1, got {v!r}")
+
 # %% ../../nbs/data/24_datasets.ipynb #b63a96f4
 def build_datasets(
     data:dict,                  # a config's data section: dataset, root, seed, train_size, val_size, augment
@@ -360,14 +376,8 @@ def build_datasets(
     subset_seed:int=0,          # seed of the train_size / val_size subsets (fixed: the same images in every run)
 )->tuple:                       # one dataset per split, each with `.classes`
     "Training and validation (or test) datasets for a config's data section, augmented and normalised."
-    unknown = set(data) - set(DATA_KEYS)
-    if unknown: raise ValueError(f"unknown data key(s) {sorted(unknown)}; known: {', '.join(DATA_KEYS)}")
-    if 'dataset' not in data: raise ValueError(f"the data section needs a dataset: {DATA_KEYS['dataset']}")
+    check_data(data)
     if not isinstance(img_size, int): raise ValueError(f"build_datasets needs a square img_size (an int), got {img_size!r}")
-    if not isinstance(data.get('augment', True), bool): raise ValueError(f"data.augment must be true or false, got {data['augment']!r}")
-    for key in ('train_size', 'val_size'):
-        if (v := data.get(key)) is not None and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
-            raise ValueError(f"data.{key} must be a whole number of images >= 1, got {v!r}")
     name, out = data['dataset'], []
     for split in splits:
         tf = dataset_transform(name, split, img_size, data.get('augment', True)) if transform else None

@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch.utils.data import Dataset
-from PIL import Image
+import warnings
+from PIL import Image, ImageOps
 from .embedded import split_name
 from ..utils import check_regular_file
 
 
 # %% auto #0
-__all__ = ['IMG_EXTENSIONS', 'MAX_IMAGE_PIXELS', 'MAX_ASPECT', 'check_fraction', 'read_image', 'ImageFileDataset',
+__all__ = ['IMG_EXTENSIONS', 'MAX_IMAGE_PIXELS', 'MAX_ASPECT', 'IMG_FORMATS', 'check_fraction', 'read_image', 'ImageFileDataset',
            'class_folders', 'image_folder_dataset', 'caltech101_split', 'caltech101_dataset']
 
 # %% ../../nbs/data/45_image_folders.ipynb #ad0ef659
@@ -26,40 +27,61 @@ def check_fraction(f):
 
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp')
 
+def _raw_mode(img:Image.Image)->str:
+    "The decoder's raw mode ('RGB;16B', 'I;16B', ...), from the file."
+    raw = img.tile[0][3] if img.tile else img.mode
+    return str(raw[0] if isinstance(raw, tuple) else raw)
+
 def _depth(img:Image.Image)->int:
     "The largest value of an integer greyscale image's format, from the file (16-bit or 32-bit), never from its pixels."
-    raw = img.tile[0][3] if img.tile else img.mode                                # the decoder's raw mode, e.g. 'I;16B'
-    return 65535 if '16' in img.mode + str(raw[0] if isinstance(raw, tuple) else raw) else 2**31 - 1
+    return 65535 if '16' in img.mode + _raw_mode(img) else 2**31 - 1
 
-def _rgb01(img:Image.Image)->torch.Tensor:  # (3, H, W) float32 in [0, 1]
-    "The pixels as RGB in [0, 1] at any bit depth: 8-bit modes, 16-bit or 32-bit integers (greyscale), 32-bit floats."
-    if img.mode not in ('I', 'I;16', 'I;16B', 'I;16L', 'F'):
+_DEEP = ('I', 'I;16', 'I;16B', 'I;16L', 'F')     # Pillow's modes of integers over 8 bits and of floats
+
+def _rgb01(img:Image.Image, depth:int)->torch.Tensor:  # (3, H, W) float32 in [0, 1]
+    "The pixels as RGB in [0, 1], `depth` the largest value of the file's format: 8-bit modes, 16/32-bit integers (grey), floats."
+    if img.mode not in _DEEP:
         return torch.from_numpy(np.array(img.convert('RGB'))).permute(2, 0, 1).contiguous().float().div_(255)  # (3, H, W)
-    depth = _depth(img) if img.mode != 'F' else 1
     a = np.asarray(img, dtype=np.float32)                                          # (H, W), float32: no float64 copy
     if not (np.isfinite(a).all() and 0 <= a.min() and a.max() <= depth):
         raise ValueError(f"its pixels must lie in [0, {depth}], found {a.min():g} to {a.max():g}")
     a = np.divide(a, depth, out=a if a.flags.writeable else None)                  # in place where the array is ours
     return torch.from_numpy(a)[None].expand(3, -1, -1).contiguous()               # (3, H, W): grey in three channels
 
+# %% ../../nbs/data/45_image_folders.ipynb #60baf2d7
 MAX_IMAGE_PIXELS = 40_000_000   # images declaring more pixels are refused before decoding (about 6300x6300; 480 MB as float32)
 MAX_ASPECT = 64                 # images longer than this many times their width (or wider) are refused: resized, they would balloon
+
+IMG_FORMATS = ('JPEG', 'PNG', 'PPM', 'BMP', 'TIFF', 'WEBP')   # the only decoders read_image runs: IMG_EXTENSIONS' formats
+_TOLD = set()                   # kinds of image already warned about in this process
+
+def _tell_once(kind:str, message:str):
+    "Warn about one kind of image once per process, naming the first file of that kind."
+    if kind not in _TOLD: _TOLD.add(kind); warnings.warn(f"{message} (said once per process)", stacklevel=3)
 
 def read_image(
     path:str|Path,
     max_pixels:int=MAX_IMAGE_PIXELS, # the most pixels an image may declare
-)->torch.Tensor:                # (3, H, W) float32 in [0, 1]
+    formats:tuple=IMG_FORMATS,       # Pillow's names of the formats to decode; a file of any other is refused
+)->torch.Tensor:                # (3, H, W) float32 in [0, 1], turned as its EXIF orientation says
     "An image file decoded with Pillow, as RGB in [0, 1] at its own bit depth; an unreadable or oversized file raises an OSError naming it."
     try:
         check_regular_file(path, 'image')                                          # a FIFO would block open() forever
-        with Image.open(path) as img:                                               # reads the header only
+        with Image.open(path, formats=list(formats)) as img:                       # reads the header only
             if img.width * img.height > max_pixels:
                 raise ValueError(f"it declares {img.width}x{img.height} pixels, more than the limit of {max_pixels:,} "
                                  "(MAX_IMAGE_PIXELS): refused before decoding")
             if max(img.size) > MAX_ASPECT * min(img.size):
                 raise ValueError(f"it is {img.width}x{img.height} pixels, more than {MAX_ASPECT} times longer one way than "
                                  "the other (MAX_ASPECT): resizing its short side would make it huge")
-            return _rgb01(img)                                                      # (3, H, W)
+            depth = 1 if img.mode == 'F' else _depth(img) if img.mode in _DEEP else 255      # from the header
+            if getattr(img, 'n_frames', 1) > 1:
+                _tell_once('frames', f"{path} holds {img.n_frames} frames (an animation or pages): only the first is read")
+            if img.mode in ('RGB', 'RGBA') and '16' in _raw_mode(img):
+                _tell_once('16-bit colour', f"{path} is a 16-bit colour image: Pillow reads it at 8 bits a channel "
+                                            "(within 1/255 of its values)")
+            if img.getexif().get(0x0112, 1) != 1: img = ImageOps.exif_transpose(img)   # as a camera or viewer shows it
+            return _rgb01(img, depth)                                               # (3, H, W)
     except (OSError, ValueError, Image.DecompressionBombError) as e:
         raise OSError(f"cannot read image {path}: {e}") from e
 

@@ -165,11 +165,26 @@ def _check_own(obj:dict, name:str):
     "Raise a CheckpointError if a file in our format is malformed, or its tensors differ from its checksum."
     version, sd, cfg = obj.get('format_version'), obj.get('state_dict'), obj.get('config')
     if type(version) is not int: raise CheckpointError(f"{name}: format_version must be an integer, got {version!r}")
+    if version < 1: raise CheckpointError(f"{name}: format_version must be 1 or more, got {version}")
     if version > 1: raise CheckpointError(f"{name} has format_version {version}; this strip_mlp_nb reads version 1: upgrade it")
     if not _is_state_dict(sd): raise CheckpointError(f"{name}: its state_dict is a {type(sd).__name__}, not a dict of tensors")
     if cfg is not None and not isinstance(cfg, dict): raise CheckpointError(f"{name}: its config is a {type(cfg).__name__}, not a dict")
     if 'checksum' in obj and obj['checksum'] != _checksum(sd):
         raise CheckpointError(f"{name} is damaged: its tensors do not match the checksum it was saved with")
+
+_F32 = torch.finfo(torch.float32)
+
+def _unusable(key:str, v:torch.Tensor)->str|None:
+    "Why tensor `v` would make a float32 model compute nonsense in silence, or None."
+    if v.is_complex(): return None if torch.isfinite(v).all() else 'NaN or infinity'
+    if not v.is_floating_point() or v.numel() == 0: return None
+    if not torch.isfinite(v).all(): return 'NaN or infinity'
+    if v.dtype == torch.float64:                                         # loaded into float32: within its range?
+        big = v.abs().max().item()
+        if big > _F32.max: return 'values beyond float32, infinity there'
+        if 0 < big < _F32.tiny: return "all below float32's smallest normal number, 0 there"
+    if key.endswith('running_var') and (v < 0).any(): return 'a negative variance'   # its square root: NaN
+    return None
 
 # %% ../../nbs/models/20_checkpoint.ipynb #7dcd8660
 def read_checkpoint(
@@ -190,11 +205,9 @@ def read_checkpoint(
     if fmt == 'strip_mlp_nb': _check_own(obj, name)
     meta = {'config': None, **{k: v for k, v in obj.items() if key is not None and k != key}, 'format': fmt}
     sd = _strip_prefixes(obj if key is None else obj[key])
-    bad = [k for k, v in sd.items() if (v.is_floating_point() and not torch.isfinite(v.float()).all())   # as float32, as loaded
-           or (v.is_complex() and not torch.isfinite(v).all())]
-    bad += [k for k, v in sd.items() if k.endswith('running_var') and v.is_floating_point() and (v < 0).any()]  # sqrt of < 0: NaN
-    if bad:                                                              # a model from it would compute NaN in silence
-        says = f"{name}: {len(bad)} tensor(s) hold NaN, infinity or a negative variance ({', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''})"
+    bad = [f'{k} ({why})' for k, v in sd.items() if (why := _unusable(k, v))]
+    if bad:                                                              # a model from it would compute nonsense in silence
+        says = f"{name}: {len(bad)} tensor(s) unusable: {', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''}"
         if nonfinite == 'refuse': raise CheckpointError(f"{says}: damaged, or saved from a run that diverged; to inspect "
                                                         "it anyway, read_checkpoint(path, nonfinite='warn') loads it with a warning")
         warnings.warn(f"{says}: its outputs will not be numbers")
@@ -328,12 +341,25 @@ def build_to_fit(
     return build()
 
 # %% ../../nbs/models/20_checkpoint.ipynb #c27f18d9
-def config_sizes(cfg)->dict:
-    "The sizes a Strip-MLP config states (ours: a dict; official: the yacs node, its defaults filled in), by StripMLPConfig's names."
+def _section(node:dict, path:str, name:str)->dict:
+    "The section `path` ('MODEL.STRIP_MLP') of an official config; {} where absent, a CheckpointError where not a section."
+    for i, key in enumerate(path.split('.')):
+        node = node.get(key, {})
+        if not isinstance(node, dict):
+            where = '.'.join(path.split('.')[:i + 1])
+            raise CheckpointError(f"{name}: its config's {where} is a {type(node).__name__}, not a section of settings")
+    return node
+
+def config_sizes(
+    cfg,                        # ours (a dict of StripMLPConfig fields) or the official yacs node
+    name:str='the checkpoint',  # for messages
+)->dict:                        # by StripMLPConfig's names; official: the official defaults filled in
+    "The sizes a Strip-MLP config states, and its classes and alpha."
     if isinstance(cfg, OfficialConfig):
-        s = cfg.get('MODEL', {}).get('STRIP_MLP', {})
-        return dict(img_size=cfg.get('DATA', {}).get('IMG_SIZE'), embed_dim=s.get('EMBED_DIM', 80),
-                    depths=s.get('LAYERS', (2, 8, 14, 2)), patch_size=s.get('PATCH_SIZE', 4), in_chans=s.get('IN_CHANS', 3))
+        data, m, s = (_section(cfg, p, name) for p in ('DATA', 'MODEL', 'MODEL.STRIP_MLP'))
+        return dict(img_size=data.get('IMG_SIZE', 224), embed_dim=s.get('EMBED_DIM', 80), depths=s.get('LAYERS', (2, 8, 14, 2)),
+                    patch_size=s.get('PATCH_SIZE', 4), in_chans=s.get('IN_CHANS', 3), num_classes=m.get('NUM_CLASSES', 1000),
+                    alpha=m.get('ALPHA', 3))         # the official default is 2, which its blocks cannot run: its configs say 3
     return dict(cfg)
 
 def check_sizes(
@@ -342,7 +368,7 @@ def check_sizes(
     name:str='the checkpoint',  # for messages
 ):
     "Refuse a Strip-MLP config whose sizes its own tensors contradict, before any model is built."
-    c, w = config_sizes(cfg), sd.get('patch_embed.weight')
+    c, w = config_sizes(cfg, name), sd.get('patch_embed.weight')
     implied = {}
     if isinstance(w, torch.Tensor) and w.dim() == 4: implied.update(embed_dim=w.shape[0], in_chans=w.shape[1], patch_size=w.shape[-1])
     blocks = tuple(len({k.split('.')[1] for k in sd if k.startswith(f'blocks{s}.')}) for s in (1, 2, 3, 4))

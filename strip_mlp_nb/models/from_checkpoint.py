@@ -20,6 +20,8 @@ def model_from_checkpoint(
     **overrides,                # StripMLPConfig fields to set on the rebuilt model, e.g. `input_mean=..., input_std=...`
 )->StripMLPNet:
     "The model a checkpoint describes, with its weights loaded."
+    if name is None and (img_size, num_classes) != (None, None):
+        raise ValueError("img_size and num_classes go with name, for a checkpoint without a config; a config fixes its own sizes")
     sd, meta = read_checkpoint(src)
     cfg, what = meta.get('config'), str(src) if isinstance(src, (str, Path)) else 'the checkpoint'
     if name is None and isinstance(cfg, dict): check_sizes(cfg, sd, what)  # sizes its tensors contradict: refused unbuilt
@@ -28,9 +30,9 @@ def model_from_checkpoint(
     elif meta['format'] == 'strip_mlp_nb' and isinstance(cfg, dict):
         build = lambda: StripMLPNet(cfg, **overrides)
     elif isinstance(cfg, OfficialConfig):                               # the official training script's yacs node
-        m, sz = cfg.MODEL, config_sizes(cfg)                                # the official defaults filled in
-        official = lambda: from_official_config(num_classes=m.NUM_CLASSES, alpha=m.get('ALPHA', 3), layers=sz['depths'],
-                                                **{k: sz[k] for k in ('img_size', 'embed_dim', 'patch_size', 'in_chans')})
+        sz = config_sizes(cfg, what)                                        # the official defaults filled in
+        official = lambda: from_official_config(layers=sz['depths'], **{k: sz[k] for k in
+                                                ('img_size', 'embed_dim', 'patch_size', 'in_chans', 'num_classes', 'alpha')})
         build = lambda: StripMLPNet(official().config, **overrides) if overrides else official()
     else: raise CheckpointError(f"{what} holds no model config: give the variant with --model (and --img-size, --num-classes)")
     return load_checkpoint(build_to_fit(build, sd, what), sd)    # built for real only once its weights are known to fit

@@ -84,10 +84,13 @@ def _checked(self:TrainConfig)->dict:
         return int(v) if integer else float(v)
     for name in ('drop_last', 'sync_bn'):                           # a string such as 'no' would read as True
         if not isinstance(getattr(self, name), bool): raise ValueError(f"TrainConfig.{name} must be True or False, got {getattr(self, name)!r}")
-    amp = {True: 'auto', False: 'off', None: 'off'}.get(self.amp, self.amp) if not isinstance(self.amp, str) else self.amp
-    if amp not in _AMP: raise ValueError(f"TrainConfig.amp must be one of {_AMP}, got {self.amp!r}")
-    if not (isinstance(self.betas, (tuple, list)) and len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas)):
+    amp = {True: 'auto', False: 'off', None: 'off'}[self.amp] if self.amp is None or type(self.amp) is bool else self.amp  # YAML's off: False
+    if not isinstance(amp, str) or amp not in _AMP: raise ValueError(f"TrainConfig.amp must be one of {_AMP}, got {self.amp!r}")
+    real = lambda b: isinstance(b, Real) and not isinstance(b, bool)
+    if not (isinstance(self.betas, (tuple, list)) and len(self.betas) == 2 and all(real(b) and 0 <= b < 1 for b in self.betas)):
         raise ValueError(f"TrainConfig.betas must be two numbers in [0, 1), got {self.betas!r}")
+    if not (self.device is None or isinstance(self.device, (str, torch.device))):     # str([...]) would name no device
+        raise ValueError(f"TrainConfig.device must be a device's name such as 'cpu' or 'cuda:1', got {self.device!r}")
     out = dict(epochs=num('epochs', 1, 1_000_000, integer=True), batch_size=num('batch_size', 1, 1 << 20, integer=True),
                lr=num('lr'), warmup_epochs=num('warmup_epochs'), warmup_lr=num('warmup_lr'), min_lr=num('min_lr'),
                weight_decay=num('weight_decay'), betas=tuple(float(b) for b in self.betas), eps=num('eps'),

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch
 from ..utils import asset_path, check_regular_file, atomic_write
 from ..models.strip_mlp import StripMLPConfig, StripMLPNet, create_model, list_models, count_params
-from ..data.datasets import DATA_KEYS, build_datasets
+from ..data.datasets import DATA_KEYS, build_datasets, check_data
 from .loop import TrainConfig, train, init_distributed
 from .run_folder import run_folder
 from ..models.checkpoint import read_checkpoint
@@ -61,6 +61,9 @@ def train_config_from_dict(
         if not isinstance(d, dict): raise ValueError(f"{source}: section '{s}' must be a mapping, got {d!r}")
     _check_keys('model', model, ['name', *(f.name for f in dataclasses.fields(StripMLPConfig))], source)
     _check_keys('data', data, DATA_KEYS, source)
+    if data:
+        try: check_data({'dataset': '', **data})          # types; the dataset itself may come from a flag later
+        except ValueError as e: raise ValueError(f"{source}: {e}") from None
     _check_keys('train', tr, [f.name for f in dataclasses.fields(TrainConfig)], source)
     if 'name' in model and model['name'] not in list_models():
         raise ValueError(f"{source}: model.name {model['name']!r} is not a variant; known: {', '.join(list_models())}")
@@ -139,11 +142,18 @@ def unique_key_loader():
         first = {}
         for key_node, _ in node.value:
             key = loader.construct_object(key_node, deep=deep)
+            if not isinstance(key, (str, int, float, bool, type(None))):     # a list or mapping as a key: not a setting
+                raise yaml.constructor.ConstructorError(None, None, f"a key must be a name, got a {type(key).__name__}",
+                                                        key_node.start_mark)
             if key in first: raise yaml.constructor.ConstructorError(None, None, f"key {key!r} given twice (first at line "
                                                                    f"{first[key] + 1})", key_node.start_mark)
             first[key] = key_node.start_mark.line
         return loader.construct_mapping(node, deep)
     UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    def other(loader, node):                                           # bytes, dates, sets: str() would make them names
+        raise yaml.constructor.ConstructorError(None, None, f"a {node.tag.rsplit(':', 1)[-1]} value: recipes hold names, "
+                                                "numbers, true/false, null, lists and mappings", node.start_mark)
+    for kind in ('binary', 'timestamp', 'set', 'omap', 'pairs'): UniqueKeyLoader.add_constructor(f'tag:yaml.org,2002:{kind}', other)
     return UniqueKeyLoader
 
 # %% ../../nbs/training/26_recipes.ipynb #128d2ae0
