@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse
 import gc
+import math
 import os
 import signal
 import sys
@@ -21,7 +22,7 @@ from .data.embedded import EMBEDDED_CLASSES
 from .data.datasets import DATA_KEYS, build_datasets
 from .training.loop import TrainConfig, evaluate, dist_info
 from .training.runtime import resolve_device
-from .training.recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, yaml_problem, unique_key_loader
+from .training.recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, load_yaml
 from .training.recipes import build_model, run_training, same_classes
 from .experiments.report import demo, free_cores
 
@@ -75,8 +76,7 @@ def config_from_args(args)->tuple[dict, dict, TrainConfig, dict]:
     for item in args.set or []:
         key, eq, value = item.partition('=')
         if not eq: raise ValueError(f"--set expects section.key=value, got {item!r}")
-        try: _set(raw, key.strip(), yaml.load(value, Loader=unique_key_loader()))   # no aliases, no key twice
-        except yaml.YAMLError as e: raise ValueError(f"--set {item!r}: the value is not valid YAML ({yaml_problem(e)})") from None
+        _set(raw, key.strip(), load_yaml(value, f"--set {key.strip()}'s value"))   # as recipes: no aliases, no key twice, bounded
     model, data, config = train_config_from_dict(raw, args.config or 'command line')
     return model, data, config, raw
 
@@ -91,6 +91,13 @@ def _folder(text:str)->str:
     "An argparse type: a folder's path, not empty."
     if not text.strip(): raise argparse.ArgumentTypeError("expected a folder, got an empty name")
     return text
+
+def _seconds(text:str)->float:
+    "An argparse type: a time in seconds, finite and >= 0 (0: one epoch)."
+    try: s = float(text)
+    except ValueError: s = math.nan
+    if not (math.isfinite(s) and s >= 0): raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return s
 
 def _positive(text:str)->int:
     "An argparse type: a whole number >= 1."
@@ -138,7 +145,7 @@ def _train_arguments(sub, kw:dict):
     t.add_argument('--resume', action='store_true', help='continue from DIR/last.pt (at most one epoch is lost)')
     t.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
     t.add_argument('--no-progress', action='store_true', help='no progress bars or per-epoch lines')
-    t.add_argument('--time-limit', type=float, metavar='SECONDS', help='stop after the epoch at which the next would overrun')
+    t.add_argument('--time-limit', type=_seconds, metavar='SECONDS', help='stop after the epoch at which the next would overrun')
     t.add_argument('--threads', type=_threads, metavar='N', help="CPU threads per process (default: PyTorch's; torchrun sets 1)")
     for flag, key, typ, help in _FLAGS: t.add_argument(flag, type=typ, metavar=key.split('.')[1].upper(), help=f'{help} ({key})')
     t.add_argument('--depths', type=int, nargs=4, metavar='N', help='blocks per stage (model.depths)')
@@ -172,8 +179,8 @@ def _other_arguments(sub, kw:dict):
                        description="Parameters and multiply-accumulates (the paper's FLOPs) of named variants or of a "
                        "config's model, measured on the meta device (instant, no memory).", **kw)
     s.add_argument('models', nargs='*', metavar='MODEL', help=f"variants (default: all): {', '.join(VARIANTS)}")
-    s.add_argument('--img-size', type=int, default=224)
-    s.add_argument('--num-classes', type=int, help="head outputs (default: the recipe's or the dataset's; 1000 for named models)")
+    s.add_argument('--img-size', type=int, help="input size (default: the recipe's; 224 for named models)")
+    s.add_argument('--num-classes', type=int, help="head outputs, 0 for none (default: the recipe's or the dataset's; 1000 for named models)")
     s.add_argument('--config', metavar='NAME|FILE', help="the model of a recipe instead (packaged name or file)")
 
     c = sub.add_parser('configs', help='list the packaged training recipes', epilog=_EXAMPLES['configs'],
@@ -191,7 +198,7 @@ def _other_arguments(sub, kw:dict):
                    help='evaluate a trained model instead of training: FILE, or by default the shipped model')
     d.add_argument('--epochs', type=int, help='epochs (default: the demo config\'s)')
     d.add_argument('--train-size', type=int, help='use this many training images (default: all)')
-    d.add_argument('--time-limit', type=float, default=160, metavar='SECONDS', help='training time budget (default: 160)')
+    d.add_argument('--time-limit', type=_seconds, default=160, metavar='SECONDS', help='training time budget (default: 160)')
     d.add_argument('--threads', type=_threads, metavar='N', help='CPU threads (default: the cores free when it starts)')
     d.add_argument('--no-progress', action='store_true')
     d.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
@@ -235,6 +242,8 @@ def cmd_train(args)->int:
 # %% ../nbs/21_cli.ipynb #821aee3c
 def cmd_evaluate(args)->int:
     "strip-mlp evaluate"
+    if args.split == 'test' and args.val_size is not None:
+        raise ValueError("--val-size takes a subset of the val split; the test split is scored whole (leave --val-size out)")
     if args.model is None and (given := [f for f, v in (('--img-size', args.img_size), ('--num-classes', args.num_classes)) if v is not None]):
         raise ValueError(f"{' and '.join(given)} go with --model, for a checkpoint without a config; the checkpoint's "
                          "config and weights fix its sizes")
@@ -265,8 +274,9 @@ def cmd_summary(args)->int:
     if args.config:
         model_kw, data_kw, _ = load_train_config(args.config)
         known = dict(embedded=len(EMBEDDED_CLASSES), digits=10, fashion_mnist=10)   # classes, known without reading files
-        classes = model_kw.get('num_classes') or args.num_classes or known.get(data_kw.get('dataset'), 1000)
-        model = build_model({**model_kw, 'num_classes': classes}, device='meta')
+        classes = next(c for c in (args.num_classes, model_kw.get('num_classes'), known.get(data_kw.get('dataset')), 1000) if c is not None)
+        size = model_kw.get('img_size', 224) if args.img_size is None else args.img_size   # a flag overrides the recipe
+        model = build_model({**model_kw, 'num_classes': classes, 'img_size': size}, device='meta')
         c = model.config
         print(f"{args.config}: {model_kw.get('name', 'StripMLPNet')}, E={c.embed_dim}, depths={c.depths}, "
               f"{c.image_size[0]}x{c.image_size[1]}, {c.num_classes} classes: {count_params(model):,} parameters, "
@@ -274,11 +284,11 @@ def cmd_summary(args)->int:
         return 0
     names = args.models or list_models()
     if unknown := [n for n in names if n not in VARIANTS]: raise ValueError(f"unknown model(s) {unknown}; known: {', '.join(VARIANTS)}")
-    classes = args.num_classes or 1000
-    rows = model_summary(names, img_size=args.img_size, num_classes=classes)
-    if (args.img_size, classes) == (224, 1000): print(format_summary(rows))   # the paper's setting
+    classes, size = 1000 if args.num_classes is None else args.num_classes, args.img_size or 224
+    rows = model_summary(names, img_size=size, num_classes=classes)
+    if (size, classes) == (224, 1000): print(format_summary(rows))   # the paper's setting
     else:
-        print(f"{'model':<22}{'params':>12}{'GMACs':>9}   at {args.img_size}x{args.img_size}, {classes} classes")
+        print(f"{'model':<22}{'params':>12}{'GMACs':>9}   at {size}x{size}, {classes} classes")
         for r in rows: print(f"{r['name']:<22}{r['params']:>12,}{r['macs'] / 1e9:>9.3f}")
     return 0
 

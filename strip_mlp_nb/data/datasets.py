@@ -139,8 +139,11 @@ def fashion_mnist_dataset(
     if len(images) != len(labels): raise ValueError(f"{image_file} holds {len(images)} images but {label_file} {len(labels)} labels")
     if len(labels) and labels.max() > 9: raise ValueError(f"{label_file}: labels must lie in 0-9, found {labels.max().item()}")
     if split != 'test':
-        if not isinstance(val_size, int) or isinstance(val_size, bool) or not 0 < val_size < len(labels):
-            raise ValueError(f"val_size must be a whole number from 1 to {len(labels) - 1}, got {val_size!r}")
+        if not isinstance(val_size, int) or isinstance(val_size, bool) or val_size < 1: raise ValueError(
+            f"val_size must be a whole number >= 1, got {val_size!r}")
+        if val_size >= len(labels): raise ValueError(
+            f"{label_file} holds {len(labels):,} training images, too few to carve the {val_size:,}-image validation split "
+            f"(fashion_mnist_dataset's val_size): the real file holds 60,000")
         keep = stratified_split(labels, 1 - val_size / len(labels), seed)[split == 'val']
         images, labels = images[keep], labels[keep]
     images = F.pad(images, (2, 2, 2, 2))[:, None].expand(-1, 3, -1, -1)   # (N, 28, 28) -> (N, 1, 32, 32) -> (N, 3, 32, 32): a view
@@ -322,7 +325,9 @@ def dataset_transform(name:str, split:str, img_size:int, augment:bool=True):
 # %% ../../nbs/data/24_datasets.ipynb #5b962d06
 def _subset(data, size:int|None, seed:int):
     "A fixed random subset of `size` items (all when `size` is None or not smaller), keeping `.classes`."
-    if size is None or size >= len(data): return data
+    if size is not None and size > len(data): raise ValueError(f"{size:,} images asked for (train_size / val_size), but the "
+                                                               f"split holds {len(data):,}: ask for at most {len(data):,}, or leave it out")
+    if size is None or size == len(data): return data
     keep = torch.randperm(len(data), generator=torch.Generator().manual_seed(seed))[:size].sort().values
     sub = Subset(data, keep.tolist())
     sub.classes = getattr(data, 'classes', None)
@@ -330,10 +335,13 @@ def _subset(data, size:int|None, seed:int):
 
 # %% ../../nbs/data/24_datasets.ipynb #f4539b29
 _DATASETS = ('embedded', 'digits', 'fashion_mnist', 'cifar10', 'cifar100', 'caltech101', 'image_folder')
+_FIXED_SPLITS = ('cifar10', 'cifar100', 'image_folder')   # no seeded split: data.seed would be ignored
 
 def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
     "The 'train', 'val' or 'test' dataset for a dataset name ('val' and 'test' are one split, but for fashion_mnist)."
     kw = dict(transform=transform, **({} if seed is None else dict(seed=seed)))
+    if seed is not None and name in _FIXED_SPLITS:
+        raise ValueError(f"data.seed changes nothing for {name}: its splits are fixed by its files; leave it out")
     if split not in ('train', 'val', 'test'): raise ValueError(f"split must be 'train', 'val' or 'test', got {split!r}")
     which = 'train' if split == 'train' else 'test'                     # the loaders call validation 'test'
     if name not in _DATASETS: raise ValueError(f"unknown dataset {name!r}; known: {DATA_KEYS['dataset']}")

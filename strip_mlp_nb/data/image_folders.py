@@ -34,6 +34,7 @@ def _raw_mode(img:Image.Image)->str:
 
 def _depth(img:Image.Image)->int:
     "The largest value of an integer greyscale image's format, from the file (16-bit or 32-bit), never from its pixels."
+    if img.format == 'PPM': return 65535                                           # Pillow scales any maxval over 255 to 65535
     return 65535 if '16' in img.mode + _raw_mode(img) else 2**31 - 1
 
 _DEEP = ('I', 'I;16', 'I;16B', 'I;16L', 'F')     # Pillow's modes of integers over 8 bits and of floats

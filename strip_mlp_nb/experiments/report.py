@@ -20,7 +20,7 @@ from ..data.datasets import build_datasets
 from ..training.loop import evaluate
 from ..training.run_folder import run_folder, RUN_FILES
 from ..training.recipes import DEMO_CONFIG, train_config_from_dict, run_training
-from ..training.shipped import SHIPPED_MODEL
+from ..training.shipped import SHIPPED_MODEL, check_embedded_model
 
 # %% auto #0
 __all__ = ['REPORT_FILES', 'show_predictions', 'show_confusion', 'show_token_footprint', 'plot_history', 'write_report',
@@ -215,7 +215,7 @@ def _demo(out:Path, ckpt:Path|None, model_kw:dict, data_kw:dict, config, time_li
                                f"{next(model.parameters()).device} ({torch.get_num_threads()} thread{'s' * (torch.get_num_threads() > 1)}); checkpoints in `{out}`"),
                   ('recipe', ', '.join(f"{k}={v}" for k, v in DEMO_CONFIG['train'].items() if k != 'num_workers'))]
     else:
-        model = model_from_checkpoint(ckpt)
+        model = check_embedded_model(ckpt, model_from_checkpoint(ckpt))   # the report reads its outputs as embedded classes
         val, = build_datasets(data_kw, model.config.img_size, splits=('val',))
         history = list(read_checkpoint(ckpt)[1].get('history') or [])
         facts.append(('model', f"loaded from `{ckpt}`"))

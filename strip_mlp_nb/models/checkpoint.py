@@ -161,6 +161,8 @@ def _checksum(sd:dict)->str:
         h.update(v.view(torch.uint8).numpy().tobytes())
     return h.hexdigest()
 
+_RECORD = dict(data=dict, model_kwargs=dict, train_config=dict, classes=list, history=list, epoch=int)
+
 def _check_own(obj:dict, name:str):
     "Raise a CheckpointError if a file in our format is malformed, or its tensors differ from its checksum."
     version, sd, cfg = obj.get('format_version'), obj.get('state_dict'), obj.get('config')
@@ -169,6 +171,11 @@ def _check_own(obj:dict, name:str):
     if version > 1: raise CheckpointError(f"{name} has format_version {version}; this strip_mlp_nb reads version 1: upgrade it")
     if not _is_state_dict(sd): raise CheckpointError(f"{name}: its state_dict is a {type(sd).__name__}, not a dict of tensors")
     if cfg is not None and not isinstance(cfg, dict): raise CheckpointError(f"{name}: its config is a {type(cfg).__name__}, not a dict")
+    for key, kind in _RECORD.items():                                   # what training records beside the weights
+        if obj.get(key) is not None and not isinstance(obj[key], kind):
+            raise CheckpointError(f"{name}: its {key} is a {type(obj[key]).__name__}, not a {kind.__name__}: a damaged record")
+    if obj.get('classes') is not None and not all(isinstance(c, str) for c in obj['classes']):
+        raise CheckpointError(f"{name}: its classes must be names (strings)")
     if 'checksum' in obj and obj['checksum'] != _checksum(sd):
         raise CheckpointError(f"{name} is damaged: its tensors do not match the checksum it was saved with")
 

@@ -51,7 +51,7 @@ class TrainConfig:
     cutmix: float = 1.0             # CutMix Beta(a, a) parameter; 0: off. Official AUG.CUTMIX
     mix_prob: float = 1.0           # probability of mixing a batch at all; official AUG.MIXUP_PROB
     switch_prob: float = 0.5        # with both on: probability of CutMix instead of Mixup; official AUG.MIXUP_SWITCH_PROB
-    clip_grad: float|None = 5.0     # max global gradient norm; None: no clipping. Official TRAIN.CLIP_GRAD
+    clip_grad: float|None = 5.0     # max global gradient norm; None or 0: no clipping. Official TRAIN.CLIP_GRAD
     drop_last: bool = True          # drop the last incomplete training batch (official: True)
     seed: int = 0                   # model init (where the caller seeds with it), data order, augmentation, drop path
     num_workers: int = 0            # DataLoader processes; official 8. 0 loads in the training process
@@ -100,6 +100,10 @@ def _checked(self:TrainConfig)->dict:
                seed=num('seed', 0, 2**63 - 1, integer=True), num_workers=num('num_workers', 0, MAX_WORKERS, integer=True),
                eval_batch_size=num('eval_batch_size', 1, 1 << 20, integer=True, none=True), amp=amp,
                device=None if self.device is None else str(self.device), sync_bn=self.sync_bn)
+    if out['clip_grad'] == 0: out['clip_grad'] = None                    # the official recipe's CLIP_GRAD: 0 means no clipping
+    if (low := max(out['warmup_lr'], out['min_lr'])) > out['lr']:
+        raise ValueError(f"TrainConfig.lr ({out['lr']:g}) must be at least warmup_lr and min_lr ({low:g}): the schedule "
+                         "starts at warmup_lr, rises to lr and falls to min_lr")
     if out['warmup_epochs'] > out['epochs']:
         raise ValueError(f"TrainConfig.warmup_epochs ({self.warmup_epochs}) must not exceed epochs ({self.epochs})")
     return out
@@ -144,6 +148,17 @@ def _all_sum(t:torch.Tensor, info:DistInfo)->torch.Tensor:
 def _model_device(model:nn.Module)->torch.device:
     return next(model.parameters()).device
 
+# %% ../../nbs/training/40_loop.ipynb #cfacac7e
+def _check_evaluable(model:nn.Module, data:Dataset, confusion:bool, distributed_predictions:bool):
+    "Raise a ValueError if `evaluate` could only give meaningless numbers or an oversized matrix."
+    if distributed_predictions: raise ValueError("evaluate(predictions=True) works in one process only")
+    if len(data) == 0: raise ValueError("evaluate got a dataset with no images: its loss and accuracy would be meaningless")
+    if getattr(model, 'num_classes', None) == 0:
+        raise ValueError("the model has no classifier head (num_classes=0): its features are not class scores")
+    if confusion and (K := getattr(model, 'num_classes', 0) or 0) > MAX_CONFUSION_CLASSES:
+        raise ValueError(f"a confusion matrix of {K:,} classes would hold {K * K:,} counts: more than MAX_CONFUSION_CLASSES "
+                         f"({MAX_CONFUSION_CLASSES:,}) classes; evaluate without it")
+
 # %% ../../nbs/training/40_loop.ipynb #e264f1c8
 @torch.no_grad()
 def evaluate(
@@ -160,11 +175,7 @@ def evaluate(
 )->dict:                        # loss, acc, acc5 (fractions), n; plus confusion / preds, targets, probs if asked
     "Mean cross-entropy and top-1/top-5 accuracy of `model` on `data`; exact under DDP (sums over disjoint shards)."
     info, device = dist_info(), _model_device(model)
-    if predictions and info.distributed: raise ValueError("evaluate(predictions=True) works in one process only")
-    if len(data) == 0: raise ValueError("evaluate got a dataset with no images: its loss and accuracy would be meaningless")
-    if confusion and (K := getattr(model, 'num_classes', 0) or 0) > MAX_CONFUSION_CLASSES:
-        raise ValueError(f"a confusion matrix of {K:,} classes would hold {K * K:,} counts: more than MAX_CONFUSION_CLASSES "
-                         f"({MAX_CONFUSION_CLASSES:,}) classes; evaluate without it")
+    _check_evaluable(model, data, confusion, predictions and info.distributed)
     shard = Subset(data, range(info.rank, len(data), info.world_size)) if info.distributed else data
     loader = DataLoader(shard, batch_size, shuffle=False, num_workers=num_workers, pin_memory=device.type == 'cuda')
     dtype = amp_dtype(amp, device)
@@ -174,6 +185,8 @@ def evaluate(
                          disable=not (bars_shown(progress) and info.is_main)):
             with _autocast(device, dtype): logits = model(x)
             logits = logits.float()
+            if logits.dim() != 2 or (y.numel() and int(y.max()) >= logits.shape[1]): raise ValueError(
+                f"the model gives outputs of shape {tuple(logits.shape)} for labels up to {int(y.max())}: it needs one output per class")
             top = logits.topk(min(5, logits.shape[1]), dim=1).indices                 # (N, 5)
             sums += torch.stack([F.cross_entropy(logits, y, reduction='sum'), (top[:, 0] == y).sum(),
                                  (top == y[:, None]).any(1).sum(), torch.tensor(len(y), device=device)]).double()

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import dataclasses
 import difflib
+import sys
 from pathlib import Path
 import torch
 from ..utils import asset_path, check_regular_file, atomic_write
@@ -16,9 +17,9 @@ from .run_folder import run_folder
 from ..models.checkpoint import read_checkpoint
 
 # %% auto #0
-__all__ = ['MAX_RECIPE_BYTES', 'DEMO_CONFIG', 'list_configs', 'config_file', 'train_config_from_dict', 'yaml_problem',
-           'load_yaml', 'read_recipe', 'load_train_config', 'build_model', 'unique_key_loader', 'run_training',
-           'same_classes']
+__all__ = ['MAX_RECIPE_BYTES', 'MAX_PARAMETERS', 'DEMO_CONFIG', 'list_configs', 'config_file', 'train_config_from_dict',
+           'yaml_problem', 'load_yaml', 'read_yaml_file', 'read_recipe', 'load_train_config', 'build_model',
+           'unique_key_loader', 'run_training', 'same_classes']
 
 # %% ../../nbs/training/26_recipes.ipynb #c49c6773
 def list_configs()->list[str]:
@@ -94,17 +95,28 @@ def load_yaml(
     try: return yaml.load(text, Loader=unique_key_loader())
     except yaml.YAMLError as e: raise ValueError(f"{name} is not valid YAML: {yaml_problem(e)}") from None
     except RecursionError: raise ValueError(f"{name} nests lists or mappings deeper than Python reads: not a recipe") from None
+    except ValueError as e:                                            # Python's own limit on the digits of an int
+        if 'integer string conversion' not in str(e): raise
+        raise ValueError(f"{name} holds a number of more than {sys.get_int_max_str_digits()} digits: not a recipe") from None
+
+def read_yaml_file(
+    path:Path,                  # a recipe, or a run's config.yaml
+    what:str='recipe',          # what it should be, for the errors
+):
+    "A YAML file read as `load_yaml` reads text, after its type, size and UTF-8 encoding are checked."
+    check_regular_file(path, what)                                      # a FIFO would block the read
+    if (size := path.stat().st_size) > MAX_RECIPE_BYTES:
+        raise ValueError(f"{path} is {size:,} bytes, more than MAX_RECIPE_BYTES ({MAX_RECIPE_BYTES:,}): not a {what}, refused before reading")
+    try: text = path.read_bytes().decode('utf-8')
+    except UnicodeDecodeError as e: raise ValueError(f"{path} is not UTF-8 text (byte {e.start} is 0x{e.object[e.start]:02x}): "
+                                                     f"save the {what} as UTF-8") from None
+    return load_yaml(text, str(path))
 
 def read_recipe(
     name_or_path,               # a packaged recipe ('cpu/embedded', see `list_configs`) or a YAML file
 )->dict:                        # {section: {key: value}}, every section a dict (empty when the file leaves it out)
     "A recipe file's sections as dicts; invalid YAML and a section that is not a mapping are one clear ValueError."
-    path = config_file(name_or_path)
-    check_regular_file(path, 'recipe')
-    if (size := path.stat().st_size) > MAX_RECIPE_BYTES:
-        raise ValueError(f"{name_or_path} is {size:,} bytes, more than MAX_RECIPE_BYTES ({MAX_RECIPE_BYTES:,}): "
-                         "not a recipe, refused before reading")
-    raw = load_yaml(path.read_text(), str(name_or_path))
+    raw = read_yaml_file(config_file(name_or_path))
     if not isinstance(raw or {}, dict): raise ValueError(f"{name_or_path}: expected sections {', '.join(_SECTIONS)}, got {raw!r}")
     for s, d in (raw or {}).items():
         if not isinstance(d or {}, dict): raise ValueError(f"{name_or_path}: section '{s}' must be a mapping, got {d!r}")
@@ -118,14 +130,21 @@ def load_train_config(
     "Read a training recipe, checking every key and value."
     return train_config_from_dict(read_recipe(name_or_path), str(name_or_path))
 
+MAX_PARAMETERS = 2**31      # about 8 GiB of float32 weights, 38 times Strip-MLP-Base: larger is a typo, not a model
+
 def build_model(
     kwargs:dict,                # a config file's `model` section: optional variant `name`, StripMLPConfig fields
     device=None,                # e.g. 'meta' to check a config without allocating
 )->StripMLPNet:
     "The model a config's `model` section describes: a named variant with changes, or a StripMLPConfig from scratch."
-    kw = dict(kwargs)
-    with torch.device(device or 'cpu'):
-        return create_model(kw.pop('name'), **kw) if 'name' in kw else StripMLPNet(StripMLPConfig(**kw))
+    kw = {k: v for k, v in kwargs.items() if k != 'name'}
+    make = lambda: create_model(kwargs['name'], **kw) if 'name' in kwargs else StripMLPNet(StripMLPConfig(**kw))
+    with torch.device('meta'): skeleton = make()                       # shapes only: no memory
+    if (n := count_params(skeleton)) > MAX_PARAMETERS:
+        raise ValueError(f"the model has {n:,} parameters ({4 * n / 2**30:,.0f} GiB as float32), more than MAX_PARAMETERS "
+                         f"({MAX_PARAMETERS:,}): a width or depth this large is a mistake")
+    if str(device) == 'meta': return skeleton
+    with torch.device(device or 'cpu'): return make()
 
 # %% ../../nbs/training/26_recipes.ipynb #e9954830
 def unique_key_loader():
@@ -219,16 +238,17 @@ def same_classes(saved:list|None, now:list, what:str):
 
 def _check_same_run(out:Path, effective:dict, classes:list):
     "Raise, listing every difference, if the run in `out` was started with another model, data, train config or classes."
-    import yaml
-    saved_file = out / 'config.yaml'
-    if not saved_file.exists(): return
-    check_regular_file(saved_file, 'saved config')                      # a FIFO would block the read
-    if saved_file.stat().st_size > MAX_RECIPE_BYTES: raise ValueError(f"{saved_file} is larger than any recipe (MAX_RECIPE_BYTES): not a run's config")
-    saved = load_yaml(saved_file.read_text(), str(saved_file)) or {}
+    saved_file, meta = out / 'config.yaml', read_checkpoint(out / 'last.pt')[1]
+    if saved_file.exists(): saved = read_yaml_file(saved_file, "run's config") or {}
+    elif all(isinstance(meta.get(k), dict) for k in ('model_kwargs', 'data', 'train_config')):   # the checkpoint's own record
+        saved = _plain(dict(model=meta['model_kwargs'], data=meta['data'], train=meta['train_config']))
+    else: raise ValueError(f"cannot resume {out}: neither a config.yaml nor its last.pt says how the run was started")
+    if not all(isinstance(saved.get(s) or {}, dict) for s in ('model', 'data', 'train')):
+        raise ValueError(f"cannot resume {out}: its saved config is not sections of settings")
     diff = [f"{s}.{k}: {saved.get(s, {}).get(k)!r} -> {v!r}" for s in ('model', 'data', 'train') for k, v in effective[s].items()
             if k not in _NOT_COMPARED and saved.get(s, {}).get(k) != v]
     diff += [f"{s}.{k}: {v!r} -> (unset)" for s in ('model', 'data') for k, v in (saved.get(s) or {}).items() if k not in effective[s]]
     why = '; the learning-rate schedule is laid out for the epoch count' if any(d.startswith('train.epochs:') for d in diff) else ''
     if diff: raise ValueError(f"cannot resume {out}: it was started with another configuration ({'; '.join(diff)}){why}; "
                               "resume with the same settings, or start a new run in another folder")
-    same_classes(read_checkpoint(out / 'last.pt')[1].get('classes'), classes, f"cannot resume {out}")   # the same config, other class folders
+    same_classes(meta.get('classes'), classes, f"cannot resume {out}")   # the same config, other class folders

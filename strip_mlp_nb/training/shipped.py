@@ -8,13 +8,25 @@ from pathlib import Path
 from ..utils import asset_path
 from ..models.strip_mlp import StripMLPNet
 from ..models.from_checkpoint import model_from_checkpoint
-from ..data.embedded import EMBEDDED_MEAN, EMBEDDED_STD
+from ..models.checkpoint import read_checkpoint
+from ..data.embedded import EMBEDDED_MEAN, EMBEDDED_STD, EMBEDDED_CLASSES
+from .recipes import same_classes
 
 # %% auto #0
-__all__ = ['SHIPPED_MODEL', 'shipped_model']
+__all__ = ['SHIPPED_MODEL', 'check_embedded_model', 'shipped_model']
 
 # %% ../../nbs/training/27_shipped.ipynb #89d9958a
 SHIPPED_MODEL = asset_path('shipped_model.pt')
+
+def check_embedded_model(path, model:StripMLPNet)->StripMLPNet:
+    "`model`, read from `path`, if it is a classifier of the embedded dataset's classes (as far as its record says); else a ValueError."
+    meta = read_checkpoint(path)[1]
+    dataset = (meta.get('data') or {}).get('dataset', 'embedded')
+    if dataset != 'embedded': raise ValueError(f"{path} was trained on {dataset}, not the embedded dataset: its outputs are other classes")
+    same_classes(meta.get('classes'), list(EMBEDDED_CLASSES), str(path))
+    if model.num_classes != len(EMBEDDED_CLASSES):
+        raise ValueError(f"{path} holds a model of {model.num_classes} classes; the embedded dataset has {len(EMBEDDED_CLASSES)}")
+    return model
 
 def shipped_model(
     path=None,                  # a checkpoint file; None: `SHIPPED_MODEL`
@@ -27,7 +39,7 @@ def shipped_model(
         raise FileNotFoundError(f"no shipped model at {path}: reinstall strip_mlp_nb (its wheel carries the file), or "
                                 "make it with `strip-mlp train --config cpu/shipped --out outputs/shipped` and save "
                                 f"`model_from_checkpoint('outputs/shipped/last.pt')` there with `save_checkpoint`")
-    if normalize: return model_from_checkpoint(path, input_mean=EMBEDDED_MEAN, input_std=EMBEDDED_STD).eval()
-    model = model_from_checkpoint(path).eval()
+    if normalize: return check_embedded_model(path, model_from_checkpoint(path, input_mean=EMBEDDED_MEAN, input_std=EMBEDDED_STD)).eval()
+    model = check_embedded_model(path, model_from_checkpoint(path)).eval()
     model.default_cfg.update(mean=tuple(EMBEDDED_MEAN), std=tuple(EMBEDDED_STD))   # how to normalise its inputs
     return model
