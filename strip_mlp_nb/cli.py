@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from contextlib import contextmanager
 import torch
 import torch.distributed as dist
@@ -325,20 +326,57 @@ def one_line(e:BaseException)->str:
 class Terminated(KeyboardInterrupt):
     "SIGTERM, raised in the main thread so that the clean-ups of Ctrl-C run (temporary files, the run folder's lock)."
 
+_TERMINATED = []    # not empty once this command got SIGTERM (sent to a process group, its DataLoader workers got it too)
+
+_PENDING = []       # timers that send SIGTERM again: one that fell into a finaliser, where an exception is lost
+
+def _again():
+    "SIGTERM to this process once more, in a moment."
+    _PENDING.append(t := threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM))); t.start()
+
+@contextmanager
+def _quiet_workers():
+    "While inside, a SIGTERM that fell into a `__del__` is sent again, and PyTorch's notes that its workers died of it too are dropped."
+    hook = sys.unraisablehook
+    noise = lambda u: 'DataLoader worker' in str(u.exc_value) or 'DataLoaderIter' in getattr(u.object, '__qualname__', '')
+    def unraisable(u):
+        if isinstance(u.exc_value, Terminated):                         # raised where it was lost: again, in a moment
+            if 'raised' in _TERMINATED: _TERMINATED.remove('raised')
+            _again()
+        elif not (_TERMINATED and noise(u)): hook(u)
+    sys.unraisablehook = unraisable
+    try: yield
+    finally: sys.unraisablehook = hook
+
 @contextmanager
 def sigterm_as_interrupt():
     "While inside, SIGTERM to this process raises `Terminated`; a forked child (a DataLoader worker) still dies at once."
     if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
         yield; return                                                   # someone else handles SIGTERM here: theirs
-    pid = os.getpid()
+    pid = os.getpid(); _TERMINATED.clear(); _PENDING.clear()
     def handler(signum, frame):
-        if os.getpid() == pid: raise Terminated()
+        if os.getpid() == pid:
+            if 'raised' in _TERMINATED: return                          # once is enough: the clean-ups are under way
+            _TERMINATED.append(signum)
+            while frame is not None and frame.f_code.co_name != '__del__': frame = frame.f_back
+            if frame is not None: return _again()                       # in a finaliser an exception is lost: later
+            _TERMINATED.append('raised'); raise Terminated()
         signal.signal(signal.SIGTERM, signal.SIG_DFL); os.kill(os.getpid(), signal.SIGTERM)   # a fork: the default
     signal.signal(signal.SIGTERM, handler)
     try: yield
-    finally: signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    finally:
+        for t in _PENDING: t.cancel()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 # %% ../nbs/21_cli.ipynb #3d6ef72a
+def _stopped(args, terminated:bool)->int:
+    "Say in one line that the command was stopped, and what was kept; the exit status of a process the signal ended."
+    out = getattr(args, 'out', None)
+    kept = (f": the finished epochs are in {out}/last.pt; run the same command with --resume to continue"
+            if args.command == 'train' and out and os.path.exists(os.path.join(out, 'last.pt')) else '')
+    print(f"strip-mlp {args.command}: {'stopped (SIGTERM)' if terminated else 'interrupted'}{kept}", file=sys.stderr)
+    return 143 if terminated else 130                                   # the shells' 128 + the signal's number
+
 _COMMANDS = dict(train=cmd_train, evaluate=cmd_evaluate, summary=cmd_summary, configs=cmd_configs, demo=cmd_demo)
 
 def main(
@@ -347,19 +385,17 @@ def main(
     "The `strip-mlp` command."
     args = build_parser().parse_args(argv)
     try:
-        with sigterm_as_interrupt(): return _COMMANDS[args.command](args)
+        with sigterm_as_interrupt(), _quiet_workers(): return _COMMANDS[args.command](args)
     except (ValueError, OSError, ImportError, FloatingPointError) as e:   # CheckpointError is a ValueError; OSError: a
         # missing, unreadable or unwritable path, a full disk; ImportError: an optional package; FloatingPointError: a NaN loss
         if args.debug: raise
         print(f"strip-mlp {args.command}: error: {one_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:                                       # Ctrl-C or SIGTERM: one line, not a traceback
-        out = getattr(args, 'out', None)
-        kept = (f": the finished epochs are in {out}/last.pt; run the same command with --resume to continue"
-                if args.command == 'train' and out and os.path.exists(os.path.join(out, 'last.pt')) else '')
-        print(f"strip-mlp {args.command}: {'stopped (SIGTERM)' if isinstance(e, Terminated) else 'interrupted'}{kept}", file=sys.stderr)
-        return 143 if isinstance(e, Terminated) else 130                 # the shells' 128 + the signal's number
+        with _quiet_workers(): traceback.clear_frames(e.__traceback__); gc.collect()   # a DataLoader's workers end here
+        return _stopped(args, isinstance(e, Terminated))
     except Exception as e:                                               # anything else: one line too, and how to see more
+        if _TERMINATED: return _stopped(args, True)                      # a worker's death reported before our SIGTERM
         if args.debug: raise
         text = one_line(e)
         print(f"strip-mlp {args.command}: error: {type(e).__name__}{': ' + text if text else ''} "

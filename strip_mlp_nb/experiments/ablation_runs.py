@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from ..models.strip_mlp import count_params
 from ..training.recipes import DEMO_CONFIG, run_training, train_config_from_dict, build_model
-from .grid import (run_grid, write_results, class_accuracy, grid_table, format_grid_table, plot_grid,
+from .grid import (run_grid, write_results, read_results, class_accuracy, grid_table, format_grid_table, plot_grid,
                                            paired_effects, format_paired_effects)
 from .ablations import ABLATION_VARIANTS, COLOUR_VARIANTS, ABLATION_RESULTS, stored_experiments
 
@@ -122,7 +122,11 @@ def _parser()->argparse.ArgumentParser:
 # %% ../../nbs/experiments/49_ablation_runs.ipynb #f70e6cee
 def main(argv:list|None=None)->int:
     "python -m strip_mlp_nb.experiments.ablation_runs: train the ablation grid and print the table."
-    a = _parser().parse_args(argv)
+    p = _parser(); a = p.parse_args(argv)
+    if a.plot and Path(a.plot).exists(): p.error(f"--plot {a.plot}: the file exists; choose a new name (nothing is replaced)")
+    if a.copy_to:                                                      # replaced only when it is a results file already
+        try: read_results(a.copy_to)
+        except (ValueError, OSError) as e: p.error(f"--copy-to: {e}; it would be replaced")
     rows = run_ablations(a.out, tuple(a.datasets), tuple(a.seeds), tuple(a.variants) if a.variants else None, tuple(a.img_sizes),
                          a.epochs, a.train_size, progress=sys.stderr.isatty() if a.progress is None else a.progress,
                          reuse=stored_experiments() if a.reuse_stored else None)
