@@ -8,10 +8,11 @@ import argparse
 from functools import lru_cache
 from pathlib import Path
 import torch
-from ..models.strip_mlp import count_params, count_macs
+from ..models.strip_mlp import StripMLPNet, count_params, count_macs
+from ..models.from_checkpoint import model_from_checkpoint
 from ..models.checkpoint import load_checkpoint, read_checkpoint
 from ..training.loop import evaluate
-from ..data.datasets import build_datasets
+from ..data.datasets import build_datasets, FASHION_MNIST_MEAN, FASHION_MNIST_STD
 from ..training.recipes import read_recipe, load_yaml, train_config_from_dict, build_model, run_training
 from .ablations import ABLATION_VARIANTS
 from .. import moved_names
@@ -20,9 +21,9 @@ from .grid import run_grid, merge_results, read_results, grid_table, format_grid
 from ..utils import text_table
 
 # %% auto #0
-__all__ = ['REAL_RECIPE', 'NUM_CLASSES', 'PARAM_TOLERANCE', 'MATCHED', 'REMOVED', 'REAL_VARIANTS', 'REAL_RESULTS',
-           'matched_embed_dim', 'real_config', 'variant_costs', 'format_costs', 'score_run', 'run_real_grid', 'main',
-           'stored_real_runs']
+__all__ = ['REAL_RECIPE', 'NUM_CLASSES', 'PARAM_TOLERANCE', 'MATCHED', 'REMOVED', 'REAL_VARIANTS', 'REAL_RESULTS', 'REAL_STUDIES',
+           'FASHION_MNIST_MODEL', 'matched_embed_dim', 'real_config', 'variant_costs', 'format_costs', 'score_run',
+           'run_real_grid', 'main', 'stored_real_runs', 'fashion_mnist_model']
 
 # %% ../../nbs/experiments/38_real_data.ipynb #eee28738
 REAL_RECIPE = 'cpu/fashion_mnist'      # every run's recipe (strip_mlp_nb/assets/configs/cpu/fashion_mnist.yaml)
@@ -229,11 +230,27 @@ if __name__ == '__main__' and '__file__' in globals(): raise SystemExit(main()) 
 
 # %% ../../nbs/experiments/38_real_data.ipynb #b38stored2
 REAL_RESULTS = asset_path('results', 'fashion_mnist_grid.json')
+REAL_STUDIES = {                # study: its results file, shipped inside the package
+    'grid': REAL_RESULTS,                                        # 8 variants x 5 seeds, 10,000 training images, 20 epochs
+    'full': asset_path('results', 'fashion_mnist_full.json'),    # Strip-MLP on all 55,000 training images, 30 epochs
+}
 
-def stored_real_runs()->list[dict]:
-    "Every run of the Fashion-MNIST grid shipped inside the package: variant, seed, val_acc, test_acc, confusion, val_curve, ..."
-    if not REAL_RESULTS.exists(): raise FileNotFoundError(f"{REAL_RESULTS} is missing: run `python -m strip_mlp_nb.experiments.real_data`")
-    return read_results(REAL_RESULTS)
+def stored_real_runs(
+    study:str='grid',           # a key of REAL_STUDIES
+)->list[dict]:                  # variant, seed, train_size, epochs, best_epoch, val_acc, test_acc, confusion, val_curve, ...
+    "Every run of a Fashion-MNIST study shipped inside the package."
+    if study not in REAL_STUDIES: raise ValueError(f"unknown study {study!r}; stored: {', '.join(REAL_STUDIES)}")
+    if not (path := REAL_STUDIES[study]).exists(): raise FileNotFoundError(f"{path} is missing: run `python -m strip_mlp_nb.experiments.real_data`")
+    return read_results(path)
+
+# %% ../../nbs/experiments/38_real_data.ipynb #9f7f60a6
+FASHION_MNIST_MODEL = asset_path('fashion_mnist_model.pt')
+
+def fashion_mnist_model()->StripMLPNet:  # in eval mode; `default_cfg` names the normalisation its inputs need
+    "The Strip-MLP of `stored_real_runs('full')`: `cpu/fashion_mnist` on all 55,000 training images, its epoch chosen on validation."
+    model = model_from_checkpoint(FASHION_MNIST_MODEL).eval()
+    model.default_cfg.update(mean=tuple(FASHION_MNIST_MEAN), std=tuple(FASHION_MNIST_STD))
+    return model
 
 # %% ../../nbs/experiments/38_real_data.ipynb #ef08d6c0
 __getattr__ = moved_names(__name__, {   # names this module held before the grid's machinery moved to experiments.grid
