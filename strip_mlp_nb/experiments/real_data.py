@@ -13,7 +13,7 @@ from ..models.from_checkpoint import model_from_checkpoint
 from ..models.checkpoint import load_checkpoint, read_checkpoint
 from ..training.loop import evaluate
 from ..data.datasets import build_datasets, FASHION_MNIST_MEAN, FASHION_MNIST_STD
-from ..training.recipes import read_recipe, load_yaml, train_config_from_dict, build_model, run_training
+from ..training.recipes import read_recipe, read_yaml_file, train_config_from_dict, build_model, run_training
 from .ablations import ABLATION_VARIANTS
 from .. import moved_names
 from ..utils import asset_path
@@ -117,7 +117,7 @@ def _check_epochs(run_dir:Path, epochs:int):
     "Refuse a run folder started for another number of epochs (run_training would extend or cut its schedule)."
     saved = run_dir / 'config.yaml'
     if not saved.exists(): return
-    had = (load_yaml(saved.read_text(), str(saved)) or {}).get('train', {}).get('epochs')
+    had = (read_yaml_file(saved, "run's config") or {}).get('train', {}).get('epochs')
     if had != epochs: raise ValueError(f"{run_dir} holds a run of {had} epochs, not {epochs}: use another --out, "
                                        "or the same --epochs as before")
 
