@@ -243,7 +243,7 @@ def _check_same_run(out:Path, effective:dict, classes:list):
     elif all(isinstance(meta.get(k), dict) for k in ('model_kwargs', 'data', 'train_config')):   # the checkpoint's own record
         saved = _plain(dict(model=meta['model_kwargs'], data=meta['data'], train=meta['train_config']))
     else: raise ValueError(f"cannot resume {out}: neither a config.yaml nor its last.pt says how the run was started")
-    if not all(isinstance(saved.get(s) or {}, dict) for s in ('model', 'data', 'train')):
+    if not isinstance(saved, dict) or not all(isinstance(saved.get(s) or {}, dict) for s in ('model', 'data', 'train')):
         raise ValueError(f"cannot resume {out}: its saved config is not sections of settings")
     diff = [f"{s}.{k}: {saved.get(s, {}).get(k)!r} -> {v!r}" for s in ('model', 'data', 'train') for k, v in effective[s].items()
             if k not in _NOT_COMPARED and saved.get(s, {}).get(k) != v]
