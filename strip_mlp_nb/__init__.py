@@ -141,6 +141,15 @@ class _MovedModule(_abc.MetaPathFinder, _abc.Loader):
 if not any(isinstance(f, _MovedModule) for f in _sys.meta_path): _sys.meta_path.append(_MovedModule())
 
 
+def _under_python_m():
+    "Under `python -m strip_mlp_nb...`, a Ctrl-C before the command's own handling (PyTorch loading) ends in one line."
+    from .launch import main_module, interrupt_in_one_line     # sys only: no PyTorch
+    if module := main_module(): interrupt_in_one_line(module)
+
+
+_under_python_m()
+
+
 def moved_names(module:str, moved:dict):
     "A module `__getattr__` for `module` that finds names which moved elsewhere ({old: 'area.module.new'}), with a DeprecationWarning."
     def __getattr__(name:str):

@@ -26,10 +26,11 @@ from .training.runtime import resolve_device
 from .training.recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, load_yaml
 from .training.recipes import build_model, run_training, same_classes
 from .experiments.report import demo, free_cores
+from .utils import OneLineParser, one_line, MAX_ERROR_LINE
 
 # %% auto #0
-__all__ = ['MAX_ERROR_LINE', 'config_from_args', 'build_parser', 'cmd_train', 'cmd_evaluate', 'cmd_summary', 'cmd_configs',
-           'cmd_demo', 'one_line', 'Terminated', 'sigterm_as_interrupt', 'main']
+__all__ = ['config_from_args', 'build_parser', 'cmd_train', 'cmd_evaluate', 'cmd_summary', 'cmd_configs', 'cmd_demo',
+           'Terminated', 'sigterm_as_interrupt', 'main']
 
 # %% ../nbs/21_cli.ipynb #cff9dadf
 _FLAGS = [  # flag, section.key, type, help
@@ -205,14 +206,9 @@ def _other_arguments(sub, kw:dict):
     d.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
 
 # %% ../nbs/21_cli.ipynb #569f7d28
-class _Parser(argparse.ArgumentParser):
-    "argparse whose errors are one line: the usage is one `--help` away (its sub-commands' parsers are of this class too)."
-    def error(self, message:str):
-        self.exit(2, f"{self.prog}: error: {message} ({self.prog} --help shows the usage)\n")
-
 def build_parser()->argparse.ArgumentParser:
     "The `strip-mlp` argument parser: sub-commands train, evaluate, summary, configs and demo."
-    p = _Parser(prog='strip-mlp', description="Train, evaluate and inspect Strip-MLP models (strip_mlp_nb).")
+    p = OneLineParser(prog='strip-mlp', description="Train, evaluate and inspect Strip-MLP models (strip_mlp_nb).")
     p.add_argument('--debug', action='store_true', help='on an error, show the traceback instead of one line')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     kw = dict(formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -311,16 +307,6 @@ def cmd_demo(args)->int:
     demo(args.out, pretrained=args.pretrained, epochs=args.epochs, train_size=args.train_size,
          time_limit=args.time_limit, progress=not args.no_progress, overwrite=args.overwrite)
     return 0
-
-# %% ../nbs/21_cli.ipynb #4b5398f3
-MAX_ERROR_LINE = 600
-
-def one_line(e:BaseException)->str:
-    "An exception's message as one line: a DataLoader worker's original error, several lines joined, at most MAX_ERROR_LINE characters."
-    lines = [l.strip() for l in str(e).strip().splitlines() if l.strip()]
-    if any(l.startswith('Original Traceback') for l in lines): lines = lines[-1:]   # the worker's own exception line
-    text = '; '.join(lines)
-    return text if len(text) <= MAX_ERROR_LINE else f"{text[:MAX_ERROR_LINE]}... ({len(text) - MAX_ERROR_LINE:,} characters more: --debug shows them)"
 
 # %% ../nbs/21_cli.ipynb #092d5953
 class Terminated(KeyboardInterrupt):

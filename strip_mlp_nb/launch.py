@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 
 # %% auto #0
-__all__ = ['main']
+__all__ = ['main', 'main_module', 'interrupt_in_one_line']
 
 # %% ../nbs/53_launch.ipynb #4c5ab811
 def main()->int:                # the command's exit status
@@ -17,3 +17,28 @@ def main()->int:                # the command's exit status
         print("strip-mlp: interrupted while starting", file=sys.stderr)
         return 130
     return command()
+
+# %% ../nbs/53_launch.ipynb #384137dc
+_NO_VALUE = set('bBdEiIOPqsSuvx')   # the interpreter's one-letter flags that take no value (they may share a word with -m)
+
+def main_module(
+    argv:list|None=None,        # `sys.argv` by default: its first item is '-m' while Python is still finding the module
+    orig:list|None=None,        # `sys.orig_argv` by default: the interpreter's own command line
+)->str|None:
+    "The module `python -m` is starting, while Python imports its packages, if it is one of this package's; else None."
+    if list(sys.argv if argv is None else argv)[:1] != ['-m']: return None
+    orig = list(sys.orig_argv if orig is None else orig)
+    for i, word in enumerate(orig[1:], 1):
+        head, m, tail = word[1:].partition('m')
+        if word.startswith('-') and not word.startswith('--') and m and set(head) <= _NO_VALUE:
+            name = tail or (orig[i + 1] if i + 1 < len(orig) else '')
+            return name if name == 'strip_mlp_nb' or name.startswith('strip_mlp_nb.') else None
+    return None
+
+def interrupt_in_one_line(module:str):   # the name shown, e.g. 'strip_mlp_nb.cli'
+    "Make an uncaught KeyboardInterrupt one line on stderr (the exit status stays Python's own for an interrupt)."
+    previous = sys.excepthook
+    def hook(kind, value, tb):
+        if issubclass(kind, KeyboardInterrupt): print(f"python -m {module}: interrupted", file=sys.stderr)
+        else: previous(kind, value, tb)
+    sys.excepthook = hook

@@ -4,19 +4,23 @@
 
 # %% ../nbs/31_utils.ipynb #799a85b1
 from __future__ import annotations
+import argparse
 import base64
+import sys
 from contextlib import contextmanager
 from importlib import resources
 from numbers import Integral
 from pathlib import Path
+from typing import Callable
 import os
 import tempfile
 import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'regenerating', 'drop_child_names', 'add_child_names',
-           'flat_child_keys', 'shape_str', 'check_map', 'int_pair', 'figure_png', 'PictureRepr', 'text_table']
+__all__ = ['MAX_ERROR_LINE', 'eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'regenerating', 'drop_child_names',
+           'add_child_names', 'flat_child_keys', 'shape_str', 'check_map', 'int_pair', 'figure_png', 'PictureRepr',
+           'text_table', 'OneLineParser', 'one_line', 'run_command']
 
 # %% ../nbs/31_utils.ipynb #e180209e
 @contextmanager
@@ -175,3 +179,36 @@ def text_table(
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: '  '.join(c.rjust(w) if a == 'r' else c.ljust(w) for c, w, a in zip(r, widths, align)).rstrip()
     return '\n'.join(line(r) for r in [header, *rows])
+
+# %% ../nbs/31_utils.ipynb #4a67df69
+class OneLineParser(argparse.ArgumentParser):
+    "argparse whose errors are one line: the usage is one `--help` away (sub-commands' parsers are of this class too)."
+    def error(self, message:str):
+        self.exit(2, f"{self.prog}: error: {message} ({self.prog} --help shows the usage)\n")
+
+MAX_ERROR_LINE = 600
+
+def one_line(e:BaseException)->str:
+    "An exception's message as one line: a DataLoader worker's original error, several lines joined, at most MAX_ERROR_LINE characters."
+    lines = [l.strip() for l in str(e).strip().splitlines() if l.strip()]
+    if any(l.startswith('Original Traceback') for l in lines): lines = lines[-1:]   # the worker's own exception line
+    text = '; '.join(lines)
+    return text if len(text) <= MAX_ERROR_LINE else f"{text[:MAX_ERROR_LINE]}... ({len(text) - MAX_ERROR_LINE:,} characters more: --debug shows them)"
+
+# %% ../nbs/31_utils.ipynb #f0920e6b
+def run_command(
+    prog:str,                   # the command's name, at the start of each line it prints
+    body:Callable[[], int],     # the command's work; returns its exit status
+    debug:bool=False,           # re-raise instead: the whole traceback
+    interrupted:str='',         # said after "interrupted" on Ctrl-C: what was kept, how to continue
+)->int:                         # the exit status
+    "Run `body`: each failure becomes one line on stderr and an exit status, Ctrl-C is one line and 130."
+    try: return body()
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted{': ' + interrupted if interrupted else ''}", file=sys.stderr); return 130
+    except (ValueError, OSError, ImportError, FloatingPointError) as e:   # a bad value or file, a missing package, a NaN loss
+        if debug: raise
+        print(f"{prog}: error: {one_line(e)}", file=sys.stderr); return 2
+    except Exception as e:
+        if debug: raise
+        print(f"{prog}: error: {type(e).__name__}: {one_line(e)} (run again with --debug for the traceback)", file=sys.stderr); return 1

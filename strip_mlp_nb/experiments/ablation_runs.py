@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 from ..models.strip_mlp import count_params
 from ..training.recipes import DEMO_CONFIG, run_training, train_config_from_dict, build_model
-from .grid import (run_grid, write_results, read_results, class_accuracy, grid_table, format_grid_table, plot_grid,
+from .grid import (run_grid, grid_command, write_results, read_results, class_accuracy, grid_table, format_grid_table, plot_grid,
                                            paired_effects, format_paired_effects)
 from .ablations import ABLATION_VARIANTS, COLOUR_VARIANTS, ABLATION_RESULTS, stored_experiments
+from ..utils import OneLineParser, run_command
 
 # %% auto #0
 __all__ = ['ABLATION_RECIPES', 'ablation_config', 'variant_params', 'score_ablation', 'run_ablations', 'main']
@@ -99,7 +100,7 @@ def run_ablations(
 # %% ../../nbs/experiments/49_ablation_runs.ipynb #24003688
 def _parser()->argparse.ArgumentParser:
     "The command line of `python -m strip_mlp_nb.experiments.ablation_runs` (and `...experiments.ablations`)."
-    p = argparse.ArgumentParser(prog='python -m strip_mlp_nb.experiments.ablation_runs',
+    p = OneLineParser(prog='python -m strip_mlp_nb.experiments.ablation_runs',
                                 description="Train the ablation grid (variants x datasets x seeds) and print the table. "
                                 "Resumable: run it again with the same --out to continue.")
     p.add_argument('--out', default='outputs/ablations', help='run folders and results.json (default: outputs/ablations)')
@@ -117,6 +118,7 @@ def _parser()->argparse.ArgumentParser:
     p.add_argument('--plot', metavar='FILE', help='save the picture there (e.g. ablations.png)')
     p.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
                    help='a bar and a line per run on stderr (default: only when stderr is a terminal)')
+    p.add_argument('--debug', action='store_true', help='on an error, show the traceback instead of one line')
     return p
 
 # %% ../../nbs/experiments/49_ablation_runs.ipynb #f70e6cee
@@ -127,14 +129,13 @@ def main(argv:list|None=None)->int:
     if a.copy_to:                                                      # replaced only when it is a results file already
         try: read_results(a.copy_to)
         except (ValueError, OSError) as e: p.error(f"--copy-to: {e}; it would be replaced")
-    rows = run_ablations(a.out, tuple(a.datasets), tuple(a.seeds), tuple(a.variants) if a.variants else None, tuple(a.img_sizes),
-                         a.epochs, a.train_size, progress=sys.stderr.isatty() if a.progress is None else a.progress,
-                         reuse=stored_experiments() if a.reuse_stored else None)
-    if a.copy_to: write_results(rows, Path(a.copy_to))
-    if a.plot: plot_grid(rows).savefig(a.plot, dpi=120, bbox_inches='tight')
-    print(format_grid_table(grid_table(rows)))
-    for dataset, size in dict.fromkeys((r['dataset'], r['img_size']) for r in rows):
-        if effects := paired_effects(rows, dataset, size): print(f'\n{dataset}, {size}x{size}:\n' + format_paired_effects(effects))
-    return 0
+    def run()->list:
+        rows = run_ablations(a.out, tuple(a.datasets), tuple(a.seeds), tuple(a.variants) if a.variants else None, tuple(a.img_sizes),
+                             a.epochs, a.train_size, progress=sys.stderr.isatty() if a.progress is None else a.progress,
+                             reuse=stored_experiments() if a.reuse_stored else None)
+        if a.copy_to: write_results(rows, Path(a.copy_to))
+        if a.plot: plot_grid(rows).savefig(a.plot, dpi=120, bbox_inches='tight')
+        return rows
+    return grid_command(p.prog, run, a.out, a.debug)
 
 if __name__ == '__main__' and '__file__' in globals(): raise SystemExit(main())   # not when a notebook runs this cell

@@ -8,12 +8,13 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Callable
 import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from tqdm.auto import tqdm
-from ..utils import atomic_write, text_table
+from ..utils import atomic_write, text_table, run_command
 from ..training.loop import evaluate
 from ..training.run_folder import RunFolderInUse
 
@@ -21,7 +22,7 @@ from ..training.run_folder import RunFolderInUse
 __all__ = ['run_key', 'complete_run', 'read_results', 'write_results', 'merge_results', 'run_dir', 'run_grid', 'class_accuracy',
            'run_value', 'seed_values', 'grid_table', 'format_grid_table', 'variant_colour', 'plot_grid', 't_quantile',
            't_critical', 't_p_value', 'holm', 'paired_effects', 'verdict', 'format_paired_effects', 'plot_effects',
-           'class_table', 'plot_class_table']
+           'class_table', 'plot_class_table', 'grid_command']
 
 # %% ../../nbs/experiments/41_grid.ipynb #c39c77fa
 def run_key(row:dict)->tuple:
@@ -54,6 +55,10 @@ def merge_results(
     dest=None,                  # write the merged list there (atomically) too
 )->list[dict]:                  # every run once
     "The runs of several results files, each (dataset, img_size, variant, seed) once; a ValueError if two disagree."
+    if missing := [str(p) for p in paths if not Path(p).is_file()]: raise FileNotFoundError(f"no results file at {', '.join(missing)}")
+    if dest is not None:
+        try: read_results(dest)                                         # only a results file is replaced
+        except ValueError as e: raise ValueError(f"{e}: merging would replace it; choose another destination") from None
     merged = {}
     for p in paths:
         for r in read_results(p):
@@ -61,6 +66,7 @@ def merge_results(
             if old is not r and (old['test_acc'], old.get('config')) != (r['test_acc'], r.get('config')):
                 raise ValueError(f"{p} and an earlier file hold run {run_key(r)} with different results or recipes")
     rows = list(merged.values())
+    if not rows: raise ValueError(f"no runs in {', '.join(map(str, paths))}: nothing to merge")
     if dest is not None: write_results(rows, dest)
     return rows
 
@@ -378,3 +384,22 @@ def plot_class_table(
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+# %% ../../nbs/experiments/41_grid.ipynb #b1a090b4
+def grid_command(
+    prog:str,                   # the command's name
+    run:Callable[[], list],     # trains or reads the grid; returns its runs
+    out,                        # the grid's folder: its results.json keeps the finished runs
+    debug:bool=False,           # on an error, the traceback instead of one line
+    resumable:bool=True,        # whether a Ctrl-C leaves anything to continue (not for a merge)
+)->int:                         # the exit status
+    "Run a grid command: print its table and paired effects; a failure or a Ctrl-C is one line."
+    def body()->int:
+        rows = run()
+        print(format_grid_table(grid_table(rows)))
+        for dataset, size in dict.fromkeys((r['dataset'], r['img_size']) for r in rows):
+            if effects := paired_effects(rows, dataset, size): print(f'\n{dataset}, {size}x{size}:\n' + format_paired_effects(effects))
+        return 0
+    kept = (f"the finished runs are in {Path(out) / 'results.json'}; run the same command to continue (finished runs are "
+            "skipped, the interrupted one resumes from its last epoch)") if resumable else ''
+    return run_command(prog, body, debug, kept)

@@ -17,8 +17,8 @@ from ..training.recipes import read_recipe, read_yaml_file, train_config_from_di
 from .ablations import ABLATION_VARIANTS
 from .. import moved_names
 from ..utils import asset_path
-from .grid import run_grid, merge_results, read_results, grid_table, format_grid_table, paired_effects, format_paired_effects
-from ..utils import text_table
+from .grid import run_grid, grid_command, merge_results, read_results, grid_table, format_grid_table, paired_effects, format_paired_effects
+from ..utils import text_table, OneLineParser, run_command
 
 # %% auto #0
 __all__ = ['REAL_RECIPE', 'NUM_CLASSES', 'PARAM_TOLERANCE', 'MATCHED', 'REMOVED', 'REAL_VARIANTS', 'REAL_RESULTS', 'REAL_STUDIES',
@@ -190,7 +190,7 @@ Run the same command again to continue a grid: finished runs are skipped, an int
 
 # %% ../../nbs/experiments/38_real_data.ipynb #3b710b09
 def _parser()->argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='python -m strip_mlp_nb.experiments.real_data', epilog=_EXAMPLES,
+    p = OneLineParser(prog='python -m strip_mlp_nb.experiments.real_data', epilog=_EXAMPLES,
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
                                 description="Train and score the real-data grid: variants x seeds, each run selected on its "
                                 "validation accuracy and scored once on the test split. Resumable.")
@@ -208,23 +208,20 @@ def _parser()->argparse.ArgumentParser:
     p.add_argument('--epoch-lines', action='store_true', help='also print a line per epoch')
     p.add_argument('--costs', action='store_true', help='print the parameters and MACs of the variants, and stop')
     p.add_argument('--merge', nargs='+', metavar='FILE', help="join these results files into OUT/results.json; no training")
+    p.add_argument('--debug', action='store_true', help='on an error, show the traceback instead of one line')
     return p
 
 # %% ../../nbs/experiments/38_real_data.ipynb #7f13490b
 def main(argv:list|None=None)->int:
     "python -m strip_mlp_nb.experiments.real_data: run (or merge) the grid and print its tables."
-    a = _parser().parse_args(argv)
-    if a.threads < 1: raise SystemExit('--threads must be at least 1')
+    p = _parser(); a = p.parse_args(argv)
+    if a.threads < 1: p.error('--threads must be at least 1')
     torch.set_num_threads(a.threads)
-    if a.costs:
-        print(format_costs(variant_costs(tuple(a.variants) if a.variants else None, a.img_size, a.recipe))); return 0
-    if a.merge: rows = merge_results(a.merge, Path(a.out) / 'results.json')
-    else: rows = run_real_grid(a.out, tuple(a.variants) if a.variants else None, tuple(a.seeds), a.img_size, a.train_size,
-                               a.val_size, a.epochs, a.recipe, a.root, epoch_lines=a.epoch_lines)
-    print(format_grid_table(grid_table(rows)))
-    for dataset, size in dict.fromkeys((r['dataset'], r['img_size']) for r in rows):
-        if effects := paired_effects(rows, dataset, size): print(f'\n{dataset}, {size}x{size}:\n' + format_paired_effects(effects))
-    return 0
+    variants = tuple(a.variants) if a.variants else None
+    if a.costs: return run_command(p.prog, lambda: print(format_costs(variant_costs(variants, a.img_size, a.recipe))) or 0, a.debug)
+    if a.merge: return grid_command(p.prog, lambda: merge_results(a.merge, Path(a.out) / 'results.json'), a.out, a.debug, resumable=False)
+    return grid_command(p.prog, lambda: run_real_grid(a.out, variants, tuple(a.seeds), a.img_size, a.train_size, a.val_size, a.epochs,
+                                                      a.recipe, a.root, epoch_lines=a.epoch_lines), a.out, a.debug)
 
 if __name__ == '__main__' and '__file__' in globals(): raise SystemExit(main())   # not when a notebook runs this cell
 

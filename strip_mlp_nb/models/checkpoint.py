@@ -17,6 +17,7 @@ from typing import Callable, NamedTuple
 import torch
 from torch import nn
 from ..utils import atomic_write, check_regular_file
+from .legacy_checkpoints import check_legacy
 
 # %% auto #0
 __all__ = ['MAX_CHECKPOINT_BYTES', 'MAX_INFLATE', 'CheckpointError', 'UnsafeCheckpointError', 'OfficialConfig', 'read_checkpoint',
@@ -79,7 +80,10 @@ def _check_declared(src, name:str):
     "Refuse a zip checkpoint whose directory declares more than the limits allow; reads the directory only."
     pos = src.tell() if hasattr(src, 'tell') else None
     try:
-        if not zipfile.is_zipfile(src): return                          # torch's legacy format: checked by torch itself
+        if not zipfile.is_zipfile(src):                                  # torch's older format: no directory, a pickle
+            if pos is not None: src.seek(pos)
+            try: return check_legacy(src, name, MAX_CHECKPOINT_BYTES)
+            except ValueError as e: raise CheckpointError(str(e)) from None
         with zipfile.ZipFile(src) as z: members = z.infolist()
     except (OSError, zipfile.BadZipFile) as e: raise CheckpointError(f"could not read {name}: a damaged zip archive ({e})") from None
     finally:
@@ -93,6 +97,7 @@ def _check_declared(src, name:str):
             raise CheckpointError(f"{name}: its member {m.filename} declares {m.file_size:,} bytes from {m.compress_size:,} "
                                   f"compressed (more than {MAX_INFLATE}x): torch.save does not write such files; refused before inflating")
 
+# %% ../../nbs/models/20_checkpoint.ipynb #7a0ce932
 def _check_views(obj, name:str):
     "Refuse tensors that declare more bytes than their storage holds (expanded views), or more than the limit in all."
     total, stack, seen = 0, [obj], set()

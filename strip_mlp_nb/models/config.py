@@ -99,13 +99,28 @@ def drop_path_rates(depths:tuple, rate:float, schedule:str)->tuple:
     return tuple(tuple(rates[s:s + d]) for s, d in zip(starts, depths))
 
 # %% ../../nbs/models/39_config.ipynb #c44aacab
-LIMITS = dict(blocks=1024, tokens_per_side=1024, embed_dim=1 << 14, in_chans=1024, num_classes=1 << 20, alpha=64, strip_taps=63)
+LIMITS = dict(blocks=1024, tokens_per_side=1024, embed_dim=1 << 14, in_chans=1024, num_classes=1 << 20, alpha=64, strip_taps=63,
+              parameters=2**31)     # about 8 GiB of float32 weights, 38 times Strip-MLP-Base
+
+def _min_parameters(fields:dict, tokens:tuple)->int:
+    "A lower bound on the parameters of the network `fields` describe: its channel MLPs, global token matrices, head and stem."
+    E, (h, w) = fields['embed_dim'], tokens
+    n = fields['in_chans'] * E * fields['patch_size'] ** 2 + fields['num_classes'] * 8 * E   # patch embedding, head
+    for k, d in enumerate(fields['depths']):                            # stage k: width E * 2^k, (h >> k) x (w >> k) tokens
+        n += d * 2 * fields['alpha'] * (E << k) ** 2                    # each block's fc1 and fc2: C -> alpha*C -> C
+        if fields['token_mixer'] in ('global', 'global_linear'): n += d * ((h >> k) * (w >> k)) ** 2   # an N x N token matrix
+    return n
 
 def _within_limits(fields:dict, tokens:tuple)->dict:
     "`fields` if the network they describe is within `LIMITS`; else a ValueError naming the field and the limit."
     asked = dict(blocks=sum(fields['depths']), tokens_per_side=max(tokens), **{k: fields[k] for k in LIMITS if k in fields})
     for name, limit in LIMITS.items():
-        if asked[name] > limit:
+        if name == 'parameters' and (n := _min_parameters(fields, tokens)) > limit:
+            raise ValueError(f"StripMLPConfig(embed_dim={fields['embed_dim']}, depths={fields['depths']}, alpha={fields['alpha']}, "
+                             f"img_size={fields['img_size']!r}, token_mixer={fields['token_mixer']!r}, ...) asks for at least "
+                             f"{n:,} parameters ({4 * n / 2**30:,.0f} GiB as float32), more than LIMITS['parameters'] = {limit:,}: "
+                             "a width or depth this large is a mistake")
+        if name != 'parameters' and asked[name] > limit:
             field = {'blocks': 'depths', 'tokens_per_side': 'img_size'}.get(name, name)
             raise ValueError(f"StripMLPConfig.{field} asks for {asked[name]:,} {name.replace('_', ' ')}, more than LIMITS['{name}'] "
                              f"= {limit:,} (strip_mlp_nb.models.config.LIMITS): a value this large is a mistake or needs a raised limit")

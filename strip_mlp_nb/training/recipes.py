@@ -15,6 +15,7 @@ from ..data.datasets import DATA_KEYS, build_datasets, check_data
 from .loop import TrainConfig, train, init_distributed
 from .run_folder import run_folder
 from ..models.checkpoint import read_checkpoint
+from ..models.config import LIMITS
 
 # %% auto #0
 __all__ = ['MAX_RECIPE_BYTES', 'MAX_PARAMETERS', 'DEMO_CONFIG', 'list_configs', 'config_file', 'train_config_from_dict',
@@ -130,7 +131,7 @@ def load_train_config(
     "Read a training recipe, checking every key and value."
     return train_config_from_dict(read_recipe(name_or_path), str(name_or_path))
 
-MAX_PARAMETERS = 2**31      # about 8 GiB of float32 weights, 38 times Strip-MLP-Base: larger is a typo, not a model
+MAX_PARAMETERS = LIMITS['parameters']  # about 8 GiB of float32 weights: larger is a typo, not a model (the config bounds it from below)
 
 def build_model(
     kwargs:dict,                # a config file's `model` section: optional variant `name`, StripMLPConfig fields
