@@ -281,7 +281,7 @@ def cmd_summary(args)->int:
         return 0
     names = args.models or list_models()
     if unknown := [n for n in names if n not in VARIANTS]: raise ValueError(f"unknown model(s) {unknown}; known: {', '.join(VARIANTS)}")
-    classes, size = 1000 if args.num_classes is None else args.num_classes, args.img_size or 224
+    classes, size = 1000 if args.num_classes is None else args.num_classes, 224 if args.img_size is None else args.img_size
     rows = model_summary(names, img_size=size, num_classes=classes)
     if (size, classes) == (224, 1000): print(format_summary(rows))   # the paper's setting
     else:

@@ -4,6 +4,7 @@
 
 # %% ../../nbs/data/24_datasets.ipynb #074ed4dc
 from __future__ import annotations
+import gzip
 import io
 import math
 import os
@@ -25,7 +26,7 @@ from .. import moved_names
 # %% auto #0
 __all__ = ['DIGITS_MEAN', 'DIGITS_STD', 'FASHION_MNIST_ROOT', 'FASHION_MNIST_CLASSES', 'FASHION_MNIST_MEAN', 'FASHION_MNIST_STD',
            'MAX_PICKLE_OPS', 'CIFAR10_MEAN', 'CIFAR10_STD', 'CIFAR100_MEAN', 'CIFAR100_STD', 'MAX_CIFAR_FILE',
-           'MAX_ARCHIVE_MEMBERS', 'DATA_KEYS', 'stratified_split', 'digits_dataset', 'read_idx',
+           'MAX_ARCHIVE_MEMBERS', 'MAX_ARCHIVE_BYTES', 'DATA_KEYS', 'stratified_split', 'digits_dataset', 'read_idx',
            'fashion_mnist_dataset', 'ArrayUnpickler', 'load_array_pickle', 'cifar_dataset', 'dataset_stats',
            'dataset_transform', 'check_data', 'build_datasets', 'data_loaders']
 
@@ -225,6 +226,22 @@ _CIFAR = {10: dict(folder='cifar-10-batches-py', archive='cifar-10-python.tar.gz
 MAX_CIFAR_FILE = 256 << 20     # the largest CIFAR file is CIFAR-100's `train`, 155 MB: larger ones are refused unread
 MAX_ARCHIVE_MEMBERS = 64       # a CIFAR archive holds at most 9 (its folder and files): more are not read
 
+MAX_ARCHIVE_BYTES = 1 << 30     # CIFAR's archives inflate to about 180 MB: reading stops at this many bytes
+
+class _CappedStream:
+    "An archive's inflated stream that refuses a read over MAX_CIFAR_FILE bytes (a header declaring a 1 GB name) or past MAX_ARCHIVE_BYTES."
+    def __init__(self, f, where:str): self.f, self.where = f, where
+    def _check(self, end:int):
+        if end > MAX_ARCHIVE_BYTES: raise ValueError(f"{self.where}: reading past {MAX_ARCHIVE_BYTES:,} inflated bytes, more than a "
+                                                     "CIFAR archive holds (MAX_ARCHIVE_BYTES): not read further")
+    def read(self, n:int=-1)->bytes:
+        if n is None or n < 0 or n > MAX_CIFAR_FILE: raise ValueError(f"{self.where}: a header or member declares {n:,} bytes, more "
+                                                                      f"than any CIFAR file (MAX_CIFAR_FILE): refused before reading")
+        self._check(self.f.tell() + n); return self.f.read(n)
+    def seek(self, pos:int, whence:int=0)->int:
+        self._check(pos if whence == 0 else self.f.tell() + pos); return self.f.seek(pos, whence)
+    def tell(self)->int: return self.f.tell()
+
 def _check_size(size:int, where:str):
     "Refuse a file (or an archive member) that declares more than MAX_CIFAR_FILE bytes, before reading it."
     if size > MAX_CIFAR_FILE: raise ValueError(f"{where}: {size:,} bytes, more than any CIFAR file (MAX_CIFAR_FILE, "
@@ -243,7 +260,7 @@ def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path
         check_regular_file(archive, 'CIFAR archive')                          # /proc files say 'regular' and may block
         wanted, found = {f"{spec['folder']}/{n}": n for n in names}, {}
         try:
-            with tarfile.open(archive, 'r:gz') as tar:
+            with gzip.open(archive) as gz, tarfile.open(fileobj=_CappedStream(gz, str(archive)), mode='r:') as tar:
                 for k, member in enumerate(tar):
                     if k >= MAX_ARCHIVE_MEMBERS: raise ValueError(f"{archive}: more than {MAX_ARCHIVE_MEMBERS} members, more than a "
                                                                   "CIFAR archive holds (MAX_ARCHIVE_MEMBERS): not read further")
@@ -251,7 +268,7 @@ def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path
                         _check_size(member.size, f"{archive}:{member.name}")          # the size its header declares
                         found[wanted[member.name]] = (tar.extractfile(member).read(), f"{archive}:{member.name}")
                         if len(found) == len(wanted): break                        # all there: nothing more to read
-        except (tarfile.TarError, OSError, EOFError) as e:
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
             raise ValueError(f"{archive}: not a readable .tar.gz archive ({e})") from e
         missing = [n for n in names if n not in found]
         if missing: raise FileNotFoundError(f"{archive}: missing {', '.join(spec['folder'] + '/' + n for n in missing)}")

@@ -14,15 +14,15 @@ import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from tqdm.auto import tqdm
-from ..utils import atomic_write, text_table, run_command
+from ..utils import atomic_write, check_regular_file, text_table, run_command
 from ..training.loop import evaluate
 from ..training.run_folder import RunFolderInUse
 
 # %% auto #0
-__all__ = ['run_key', 'complete_run', 'read_results', 'write_results', 'merge_results', 'run_dir', 'run_grid', 'class_accuracy',
-           'run_value', 'seed_values', 'grid_table', 'format_grid_table', 'variant_colour', 'plot_grid', 't_quantile',
-           't_critical', 't_p_value', 'holm', 'paired_effects', 'verdict', 'format_paired_effects', 'plot_effects',
-           'class_table', 'plot_class_table', 'grid_command']
+__all__ = ['MAX_RESULTS_BYTES', 'run_key', 'complete_run', 'read_results', 'write_results', 'merge_results', 'run_dir',
+           'run_grid', 'class_accuracy', 'run_value', 'seed_values', 'grid_table', 'format_grid_table',
+           'variant_colour', 'plot_grid', 't_quantile', 't_critical', 't_p_value', 'holm', 'paired_effects', 'verdict',
+           'format_paired_effects', 'plot_effects', 'class_table', 'plot_class_table', 'grid_command']
 
 # %% ../../nbs/experiments/41_grid.ipynb #c39c77fa
 def run_key(row:dict)->tuple:
@@ -33,10 +33,15 @@ def complete_run(row:dict)->dict:
     "A run with the fields every run has now (files of the first ablation grid lack img_size, selected_on, test_acc)."
     return {'img_size': 32, 'selected_on': 'last epoch', **row, 'test_acc': row.get('test_acc', row.get('acc'))}
 
+MAX_RESULTS_BYTES = 64 << 20  # a run's row is about 2 KB: 30,000 runs
+
 def read_results(path)->list[dict]:
     "The runs a results file holds ([] when there is none); a ValueError for anything else."
     path = Path(path)
     if not path.exists(): return []
+    check_regular_file(path, 'results file')                           # a FIFO would wait for a writer forever
+    if (size := path.stat().st_size) > MAX_RESULTS_BYTES:
+        raise ValueError(f"{path}: {size:,} bytes, more than a results file holds (MAX_RESULTS_BYTES, {MAX_RESULTS_BYTES:,}): not read")
     try: rows = json.loads(path.read_text())
     except json.JSONDecodeError as e: raise ValueError(f"{path} is not a results file (invalid JSON: {e})") from None
     if not isinstance(rows, list) or not all(isinstance(r, dict) and {'dataset', 'variant', 'seed'} <= set(r)

@@ -72,8 +72,8 @@ def _input_norm(cfg)->dict:
     if mean is None and std is None: return dict(input_mean=None, input_std=None)
     C = _int('in_chans', cfg.in_chans)
     def floats(name, v):
-        try: v = tuple(float(x) for x in v)
-        except (TypeError, ValueError): v = None
+        numbers = isinstance(v, (tuple, list)) and all(isinstance(x, Real) and not isinstance(x, bool) for x in v)
+        v = tuple(float(x) for x in v) if numbers else None            # not a string: float('1') would read '123' as 1, 2, 3
         if v is None or len(v) != C or not all(math.isfinite(x) for x in v):
             raise ValueError(f"StripMLPConfig.{name} must be {C} finite floats (one per input channel), got {getattr(cfg, name)!r}")
         return v

@@ -6,7 +6,7 @@
 from __future__ import annotations
 from pathlib import Path
 from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, check_sizes, config_sizes, CheckpointError, OfficialConfig
-from .strip_mlp import StripMLPNet, create_model, from_official_config
+from .strip_mlp import StripMLPConfig, StripMLPNet, create_model, from_official_config
 
 # %% auto #0
 __all__ = ['model_from_checkpoint']
@@ -26,7 +26,9 @@ def model_from_checkpoint(
     cfg, what = meta.get('config'), str(src) if isinstance(src, (str, Path)) else 'the checkpoint'
     if name is None and isinstance(cfg, dict): check_sizes(cfg, sd, what)  # sizes its tensors contradict: refused unbuilt
     if name is not None:
-        build = lambda: create_model(name, img_size=img_size or 224, num_classes=num_classes or 1000, **overrides)
+        sizes = dict(img_size=224 if img_size is None else img_size, num_classes=1000 if num_classes is None else num_classes)
+        StripMLPConfig(**sizes)                                         # the sizes asked for, checked (0 is not 224)
+        build = lambda: create_model(name, **sizes, **overrides)
     elif meta['format'] == 'strip_mlp_nb' and isinstance(cfg, dict):
         build = lambda: StripMLPNet(cfg, **overrides)
     elif isinstance(cfg, OfficialConfig):                               # the official training script's yacs node

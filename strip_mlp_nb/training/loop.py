@@ -187,6 +187,8 @@ def evaluate(
             logits = logits.float()
             if logits.dim() != 2 or (y.numel() and int(y.max()) >= logits.shape[1]): raise ValueError(
                 f"the model gives outputs of shape {tuple(logits.shape)} for labels up to {int(y.max())}: it needs one output per class")
+            if y.numel() and int(y.min()) < 0: raise ValueError(f"a label of {int(y.min())}: labels are class indices from 0 "
+                "(cross-entropy would skip -100 as ignore_index and the accuracy would count it wrong)")
             top = logits.topk(min(5, logits.shape[1]), dim=1).indices                 # (N, 5)
             sums += torch.stack([F.cross_entropy(logits, y, reduction='sum'), (top[:, 0] == y).sum(),
                                  (top == y[:, None]).any(1).sum(), torch.tensor(len(y), device=device)]).double()
@@ -240,6 +242,16 @@ def _config_changes(saved:dict, config:TrainConfig)->list[str]:
     return [f"{k}: {saved.get(k)!r} -> {v!r}" for k, v in now.items()
             if k not in skip and k in saved and (tuple(saved[k]) if isinstance(saved[k], list) else saved[k]) != v]
 
+def _damaged_progress(epoch, history, epochs:int)->str|None:
+    "What is wrong with a checkpoint's epoch count and history, or None: epochs done in [0, epochs], one row each, finite numbers."
+    if type(epoch) is not int or not 0 <= epoch <= epochs: return f"epoch {epoch!r} of a run of {epochs} epochs"
+    if not isinstance(history, list) or len(history) != epoch: return f"{len(history) if isinstance(history, list) else history!r} history rows for {epoch} epochs"
+    for k, row in enumerate(history, 1):
+        if not isinstance(row, dict) or row.get('epoch') != k: return f"history row {k} is {str(row)[:60]}"
+        if bad := [key for key, v in row.items() if v is not None and (not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v))]:
+            return f"history row {k} has {bad[0]} = {row[bad[0]]!r}"
+    return None
+
 def _resume(path:Path, run:Run)->tuple[int, list]:
     "Load a `train` checkpoint into the run's objects; returns (epochs done, history)."
     load_checkpoint(run.model, path)                                    # strict: same architecture
@@ -247,6 +259,9 @@ def _resume(path:Path, run:Run)->tuple[int, list]:
     missing = {'epoch', 'optimizer', 'scheduler', 'history'} - set(meta)
     if missing: raise CheckpointError(f"{path} has weights but no training state ({sorted(missing)}): it was not "
                                       "written by `train`, so it cannot be resumed; load it as initial weights instead")
+    if why := _damaged_progress(meta['epoch'], meta['history'], run.config.epochs):
+        raise CheckpointError(f"{path}: its training record is damaged ({why}), so the run cannot continue from it: "
+                              "start it again (overwrite, --overwrite)")
     if changes := _config_changes(meta.get('train_config', {}), run.config):
         warnings.warn(f"resuming {path} with a different TrainConfig ({'; '.join(changes)}): the run will not "
                       "match an uninterrupted one")

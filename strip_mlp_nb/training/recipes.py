@@ -240,16 +240,18 @@ def same_classes(saved:list|None, now:list, what:str):
 def _check_same_run(out:Path, effective:dict, classes:list):
     "Raise, listing every difference, if the run in `out` was started with another model, data, train config or classes."
     saved_file, meta = out / 'config.yaml', read_checkpoint(out / 'last.pt')[1]
-    if saved_file.exists(): saved = read_yaml_file(saved_file, "run's config") or {}
-    elif all(isinstance(meta.get(k), dict) for k in ('model_kwargs', 'data', 'train_config')):   # the checkpoint's own record
-        saved = _plain(dict(model=meta['model_kwargs'], data=meta['data'], train=meta['train_config']))
-    else: raise ValueError(f"cannot resume {out}: neither a config.yaml nor its last.pt says how the run was started")
-    if not isinstance(saved, dict) or not all(isinstance(saved.get(s) or {}, dict) for s in ('model', 'data', 'train')):
-        raise ValueError(f"cannot resume {out}: its saved config is not sections of settings")
-    diff = [f"{s}.{k}: {saved.get(s, {}).get(k)!r} -> {v!r}" for s in ('model', 'data', 'train') for k, v in effective[s].items()
-            if k not in _NOT_COMPARED and saved.get(s, {}).get(k) != v]
-    diff += [f"{s}.{k}: {v!r} -> (unset)" for s in ('model', 'data') for k, v in (saved.get(s) or {}).items() if k not in effective[s]]
-    why = '; the learning-rate schedule is laid out for the epoch count' if any(d.startswith('train.epochs:') for d in diff) else ''
-    if diff: raise ValueError(f"cannot resume {out}: it was started with another configuration ({'; '.join(diff)}){why}; "
-                              "resume with the same settings, or start a new run in another folder")
+    records = []                                                        # last.pt's own record first: config.yaml can be edited
+    if all(isinstance(meta.get(k), dict) for k in ('model_kwargs', 'data', 'train_config')):
+        records.append(('last.pt', _plain(dict(model=meta['model_kwargs'], data=meta['data'], train=meta['train_config']))))
+    if saved_file.exists(): records.append(('config.yaml', read_yaml_file(saved_file, "run's config") or {}))
+    if not records: raise ValueError(f"cannot resume {out}: neither a config.yaml nor its last.pt says how the run was started")
+    for where, saved in records:
+        if not isinstance(saved, dict) or not all(isinstance(saved.get(s) or {}, dict) for s in ('model', 'data', 'train')):
+            raise ValueError(f"cannot resume {out}: its {where} is not sections of settings")
+        diff = [f"{s}.{k}: {saved.get(s, {}).get(k)!r} -> {v!r}" for s in ('model', 'data', 'train') for k, v in effective[s].items()
+                if k not in _NOT_COMPARED and saved.get(s, {}).get(k) != v]
+        diff += [f"{s}.{k}: {v!r} -> (unset)" for s in ('model', 'data') for k, v in (saved.get(s) or {}).items() if k not in effective[s]]
+        why = '; the learning-rate schedule is laid out for the epoch count' if any(d.startswith('train.epochs:') for d in diff) else ''
+        if diff: raise ValueError(f"cannot resume {out}: its {where} says it was started with another configuration ({'; '.join(diff)})"
+                                  f"{why}; resume with the same settings, or start a new run in another folder")
     same_classes(meta.get('classes'), classes, f"cannot resume {out}")   # the same config, other class folders

@@ -171,7 +171,7 @@ def run_folder(
     if out is None or out.resolve() in _HELD or not dist_info().is_main: yield out; return
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"{out} is a file, not a folder: choose another output folder")
     out.mkdir(parents=True, exist_ok=True)
-    fd = _take_lock(out / '.lock'); _HELD.add(out.resolve())
+    fd, claimed = _take_lock(out / '.lock'), False; _HELD.add(out.resolve())
     try:
         listed = _manifest(out)
         own = listed                                                # without a manifest, nothing here is a run's
@@ -190,6 +190,10 @@ def run_folder(
         for n in old if overwrite and not resume else (): (out / n).unlink()
         for t in [p for p in out.iterdir() if _temp_of(p.name, saved) and not p.is_dir()]: t.unlink(missing_ok=True)   # killed saves
         with atomic_write(out / MANIFEST, 'w') as f: f.write(''.join(f'{n}\n' for n in dict.fromkeys([*listed, *files])))
+        claimed = True                                              # until the run ends, every name it may write (a kill keeps them)
         yield out
     finally:
-        _HELD.discard(out.resolve()); _release_lock(out / '.lock', fd)
+        try:
+            if claimed:                                             # at the end, only the files it did write are its own
+                with atomic_write(out / MANIFEST, 'w') as f: f.write(''.join(f'{n}\n' for n in _manifest(out) if (out / n).is_file()))
+        finally: _HELD.discard(out.resolve()); _release_lock(out / '.lock', fd)
