@@ -200,7 +200,7 @@ def _other_arguments(sub, kw:dict):
                    help='evaluate a trained model instead of training: FILE, or by default the shipped model')
     d.add_argument('--epochs', type=int, help='epochs (default: the demo config\'s)')
     d.add_argument('--train-size', type=int, help='use this many training images (default: all)')
-    d.add_argument('--time-limit', type=_seconds, default=160, metavar='SECONDS', help='training time budget (default: 160)')
+    d.add_argument('--time-limit', type=_seconds, metavar='SECONDS', help='training time budget (default: 160)')
     d.add_argument('--threads', type=_threads, metavar='N', help='CPU threads (default: the cores free when it starts)')
     d.add_argument('--no-progress', action='store_true')
     d.add_argument('--overwrite', action='store_true', help="replace another run's files in the output folder (else it is refused)")
@@ -241,6 +241,8 @@ def cmd_evaluate(args)->int:
     "strip-mlp evaluate"
     if args.split == 'test' and args.val_size is not None:
         raise ValueError("--val-size takes a subset of the val split; the test split is scored whole (leave --val-size out)")
+    if args.split == 'test' and args.seed is not None:
+        raise ValueError("--data-seed places the validation images within the training files; the test split is fixed (leave it out)")
     if args.model is None and (given := [f for f, v in (('--img-size', args.img_size), ('--num-classes', args.num_classes)) if v is not None]):
         raise ValueError(f"{' and '.join(given)} go with --model, for a checkpoint without a config; the checkpoint's "
                          "config and weights fix its sizes")
@@ -303,9 +305,12 @@ def cmd_configs(args)->int:
 
 def cmd_demo(args)->int:
     "strip-mlp demo"
+    training = [f for f, v in (('--epochs', args.epochs), ('--train-size', args.train_size), ('--time-limit', args.time_limit)) if v is not None]
+    if args.pretrained is not None and training:
+        raise ValueError(f"{' and '.join(training)} set the demo's training, and --pretrained trains nothing: leave them out")
     torch.set_num_threads(args.threads or free_cores())
     demo(args.out, pretrained=args.pretrained, epochs=args.epochs, train_size=args.train_size,
-         time_limit=args.time_limit, progress=not args.no_progress, overwrite=args.overwrite)
+         time_limit=160 if args.time_limit is None else args.time_limit, progress=not args.no_progress, overwrite=args.overwrite)
     return 0
 
 # %% ../nbs/21_cli.ipynb #092d5953

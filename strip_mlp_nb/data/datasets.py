@@ -365,6 +365,8 @@ def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
     if name == 'fashion_mnist': return fashion_mnist_dataset(split, root, **kw)   # its own val split; root has a default
     need_root = name not in ('embedded', 'digits')
     if need_root and not root: raise ValueError(f"dataset {name!r} needs data.root (the folder holding it)")
+    if not need_root and root is not None: raise ValueError(f"dataset {name!r} ships inside the package and reads no files: "
+                                                            "leave data.root (--root) out")
     if need_root and not Path(root).exists(): raise FileNotFoundError(f"data.root {root} does not exist (dataset {name!r})")
     if name == 'embedded': return embedded_dataset(which, **kw)
     if name == 'digits': return digits_dataset(which, **kw)

@@ -105,6 +105,7 @@ def _check_views(obj, name:str):
         x = stack.pop()
         if isinstance(x, torch.Tensor):
             if x.layout != torch.strided or x.is_nested: raise CheckpointError(f"{name}: a {x.layout} tensor{'' if x.is_nested else f' of shape {tuple(x.shape)}'}: weights are dense")
+            if x.device.type == 'meta': raise CheckpointError(f"{name}: a tensor of shape {tuple(x.shape)} saved from the meta device holds no values")
             size, held = x.numel() * x.element_size(), x.untyped_storage().nbytes()
             if size > held: raise CheckpointError(f"{name}: a tensor of shape {tuple(x.shape)} declares {size:,} bytes on a "
                                                   f"storage of {held:,} (an expanded view): torch.save of a model's weights does not "

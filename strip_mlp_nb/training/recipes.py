@@ -6,6 +6,7 @@
 from __future__ import annotations
 import dataclasses
 import difflib
+import re
 import sys
 from pathlib import Path
 import torch
@@ -174,6 +175,13 @@ def unique_key_loader():
         raise yaml.constructor.ConstructorError(None, None, f"a {node.tag.rsplit(':', 1)[-1]} value: recipes hold names, "
                                                 "numbers, true/false, null, lists and mappings", node.start_mark)
     for kind in ('binary', 'timestamp', 'set', 'omap', 'pairs'): UniqueKeyLoader.add_constructor(f'tag:yaml.org,2002:{kind}', other)
+    def number(loader, node):                                          # YAML 1.1: 010 is octal 8, 1:30 is 90 in base 60
+        if ':' in node.value or re.fullmatch(r'[-+]?0[0-9_]+', node.value):
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value!r}: YAML 1.1 reads a number with a leading 0 as "
+                                                    "octal and one with ':' in base 60; write it in decimal", node.start_mark)
+        kind = node.tag.rsplit(':', 1)[-1]
+        return getattr(yaml.SafeLoader, f'construct_yaml_{kind}')(loader, node)
+    for kind in ('int', 'float'): UniqueKeyLoader.add_constructor(f'tag:yaml.org,2002:{kind}', number)
     return UniqueKeyLoader
 
 # %% ../../nbs/training/26_recipes.ipynb #128d2ae0

@@ -167,6 +167,7 @@ def run_folder(
     files:tuple=RUN_FILES,      # the names this run writes into the folder
 ):
     "Hold a run folder for one run: refuse other files, another run's files or a live run; clean up after killed saves."
+    if resume and overwrite: raise ValueError("resume continues the folder's run and overwrite replaces it: choose one")
     out = None if out is None else Path(out)
     if out is None or out.resolve() in _HELD or not dist_info().is_main: yield out; return
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"{out} is a file, not a folder: choose another output folder")
