@@ -112,12 +112,20 @@ class ImageFileDataset(Dataset):
 def class_folders(root:Path)->list:  # sorted sub-folders, hidden ones skipped
     "The class folders of an image-folder dataset, or an error naming `root`."
     if not root.is_dir(): raise FileNotFoundError(f"{root}: no such folder (expected one folder per class inside)")
+    _no_dangling_links(root, [p for p in root.iterdir() if not p.name.startswith('.')])
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith('.'))
     if not folders: raise ValueError(f"{root}: no class folders inside (expected {root}/<class>/<image>)")
     return folders
 
+def _no_dangling_links(folder:Path, entries:list):
+    "Refuse links among `entries` that lead nowhere (a missing target, an unmounted share, a loop): skipped, a class or images would go missing."
+    if dangling := sorted(p.name for p in entries if p.is_symlink() and not p.exists()):
+        raise FileNotFoundError(f"{folder}: {', '.join(dangling[:5])}{' ...' if len(dangling) > 5 else ''}: link(s) to nothing "
+                                "(a missing target, an unmounted share or a loop): mend or remove them")
+
 def _image_files(folder:Path, extensions:tuple=IMG_EXTENSIONS)->list:  # sorted by name
     "The image files of one class folder; an empty folder is an error naming it."
+    _no_dangling_links(folder, [p for p in folder.iterdir() if not p.name.startswith('.') and p.suffix.lower() in extensions])
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith('.') and p.suffix.lower() in extensions)
     if not files: raise ValueError(f"{folder}: no image files ({' '.join(extensions)}) in this class folder")
     return files
@@ -130,6 +138,8 @@ def image_folder_dataset(
 )->ImageFileDataset:                   # items `(image, label)`
     "The `root/<class>/<image>` layout: classes in sorted order (or `classes`' order), images in sorted order within each."
     folders = {f.name: f for f in class_folders(Path(root))}
+    if classes is not None and len(set(classes)) != len(classes):          # a name twice: its images under two labels
+        raise ValueError(f"classes lists {sorted({c for c in classes if list(classes).count(c) > 1})} more than once: one label per class")
     if classes is not None and set(classes) != set(folders):
         missing, extra = sorted(set(classes) - set(folders)), sorted(set(folders) - set(classes))
         raise ValueError(f"{root}: its class folders differ from the other split's ({len(classes)} classes): "

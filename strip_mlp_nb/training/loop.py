@@ -435,6 +435,10 @@ def train(
 )->list[dict]:                  # one row per epoch: epoch, train_loss, train_acc, val_loss, val_acc, val_acc5, lr, time
     "Train `model` with the official recipe; checkpoint each epoch; resume exactly; DDP under torchrun."
     config, info = config or TrainConfig(), init_distributed()
+    classes = [getattr(d, 'classes', None) for d in (train_data, val_data)]   # one numbering of the classes, or labels shift
+    if None not in classes and list(classes[0]) != list(classes[1]):
+        raise ValueError(f"the training data's classes {list(classes[0])[:6]} and the validation data's {list(classes[1])[:6]} "
+                         "differ: a label would name one class in one and another in the other")
     out, last = _run_files(out_dir, resume)
     with run_folder(out, resume, overwrite):                            # refuses another run's folder, locks it
         return _train(model, train_data, val_data, config, info, out, last, resume, batch_transform,

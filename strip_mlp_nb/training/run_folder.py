@@ -169,6 +169,8 @@ def run_folder(
     "Hold a run folder for one run: refuse other files, another run's files or a live run; clean up after killed saves."
     if resume and overwrite: raise ValueError("resume continues the folder's run and overwrite replaces it: choose one")
     out = None if out is None else Path(out)
+    if out is not None and out.is_symlink() and not out.exists():     # resolve() would raise RuntimeError on a loop
+        raise NotADirectoryError(f"{out} is a link to nothing (a missing target or a loop): choose another output folder")
     if out is None or out.resolve() in _HELD or not dist_info().is_main: yield out; return
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"{out} is a file, not a folder: choose another output folder")
     out.mkdir(parents=True, exist_ok=True)
