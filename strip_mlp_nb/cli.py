@@ -84,9 +84,12 @@ def config_from_args(args)->tuple[dict, dict, TrainConfig, dict]:
 
 # %% ../nbs/21_cli.ipynb #fdfa49a6
 def _threads(text:str)->int:
-    "An argparse type: a number of CPU threads, 1 to 1024 (more crash PyTorch's thread pool)."
+    "An argparse type: a number of CPU threads, 1 to 1024 (more crash PyTorch's thread pool); more than the cores is said."
     n = _positive(text)
     if n > 1024: raise argparse.ArgumentTypeError(f"expected at most 1024 threads, got {n}")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
+    if n > cores: print(f"strip-mlp: --threads {n} is more than the {cores} cores this process may use: the threads take turns "
+                        "on the cores, and each step runs slower, not faster", file=sys.stderr)
     return n
 
 def _folder(text:str)->str:
@@ -376,7 +379,12 @@ def main(
     "The `strip-mlp` command."
     args = build_parser().parse_args(argv)
     try:
-        with sigterm_as_interrupt(), _quiet_workers(): return _COMMANDS[args.command](args)
+        with sigterm_as_interrupt(), _quiet_workers():
+            status = _COMMANDS[args.command](args)
+            sys.stdout.flush(); return status                            # here, so that a closed pipe is caught below
+    except BrokenPipeError:                                              # `strip-mlp summary | head -1`: the reader is gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to write; flushing at exit must not fail
+        return 141                                                       # as a command that SIGPIPE ended (128 + 13)
     except (ValueError, OSError, ImportError, FloatingPointError) as e:   # CheckpointError is a ValueError; OSError: a
         # missing, unreadable or unwritable path, a full disk; ImportError: an optional package; FloatingPointError: a NaN loss
         if args.debug: raise

@@ -389,7 +389,8 @@ def check_data(
     if 'dataset' not in data: raise ValueError(f"the data section needs a dataset: {DATA_KEYS['dataset']}")
     if not isinstance(data['dataset'], str): raise ValueError(f"data.dataset must be a name, got {data['dataset']!r}: {DATA_KEYS['dataset']}")
     if (v := data.get('root')) is not None and not isinstance(v, (str, os.PathLike)): raise ValueError(f"data.root must be a folder, got {v!r}")
-    if (v := data.get('seed')) is not None and not _whole(v, 0): raise ValueError(f"data.seed must be a whole number >= 0, got {v!r}")
+    if (v := data.get('seed')) is not None and not (_whole(v, 0) and v < 2**63):
+        raise ValueError(f"data.seed must be a whole number in [0, 2**63 - 1], got {v!r}")
     if not isinstance(data.get('augment', True), bool): raise ValueError(f"data.augment must be true or false, got {data['augment']!r}")
     for key in ('train_size', 'val_size'):
         if (v := data.get(key)) is not None and not _whole(v, 1): raise ValueError(f"data.{key} must be a whole number of images >= 1, got {v!r}")

@@ -22,8 +22,8 @@ def transformed(x:torch.Tensor)->bool:
 
 @torch.jit.unused
 def eager_autograd(*tensors:torch.Tensor)->bool:
-    "True when eager autograd records ops on `tensors`: grad on, CPU, one float dtype; not compiling, autocast or torch.func."
-    if not torch.is_grad_enabled() or torch.compiler.is_compiling(): return False
+    "True when eager autograd records ops on `tensors`: grad on, CPU, one float dtype; not compiling, tracing, autocast or torch.func."
+    if not torch.is_grad_enabled() or torch.compiler.is_compiling() or torch.jit.is_tracing(): return False
     if not any(t.requires_grad for t in tensors): return False
     x = tensors[0]
     if x.device.type != 'cpu' or not x.is_floating_point(): return False       # other devices: not profiled; plain ops
@@ -235,7 +235,7 @@ def grn_reference(x:torch.Tensor, gamma:torch.Tensor, beta:torch.Tensor, eps:flo
 @torch.jit.unused
 def _grn_eager(x:torch.Tensor, gamma:torch.Tensor, beta:torch.Tensor, eps:float)->torch.Tensor|None:
     "GRN in eager mode: `_GRNFunction` where autograd records, its forward's values where nothing is recorded; else None."
-    if x.dtype not in (torch.float32, torch.float64): return None           # float16 squares overflow: `grn_reference`
+    if x.dtype not in (torch.float32, torch.float64) or torch.jit.is_tracing(): return None   # float16 squares overflow; a trace: one graph
     if eager_autograd(x, gamma, beta): return _GRNFunction.apply(x, gamma, beta, eps)
     if torch.compiler.is_compiling() or transformed(x) or \
             torch.is_grad_enabled() and any(t.requires_grad for t in (x, gamma, beta)):

@@ -9,6 +9,7 @@ import hashlib
 import os
 import pickle
 import re
+import shutil
 import warnings
 import zipfile
 from collections import OrderedDict
@@ -119,6 +120,8 @@ def _check_views(obj, name:str):
 # %% ../../nbs/models/20_checkpoint.ipynb #f2a23716
 def _torch_load(src, name:str):
     "`torch.load(src, weights_only=True)` on the CPU, with yacs nodes read as data and clear errors."
+    if not isinstance(src, (str, os.PathLike)) and not all(hasattr(src, a) for a in ('read', 'seek', 'tell')):
+        raise TypeError(f"a checkpoint is a path, a binary file object or a loaded dict, got {type(src).__name__} {src!r:.40}")   # an int would be a file descriptor, closed after reading
     if isinstance(src, (str, os.PathLike)) and not Path(src).exists(): raise FileNotFoundError(f"no checkpoint file at {name}")
     if isinstance(src, (str, os.PathLike)):
         try: check_regular_file(src, 'checkpoint')                       # a FIFO would block open() forever
@@ -261,7 +264,12 @@ def save_checkpoint(
     sd = model.state_dict()
     ckpt = {'format': 'strip_mlp_nb', 'format_version': 1, 'config': cfg, 'state_dict': sd, 'checksum': _checksum(sd), **extra}
     _check_plain(ckpt, 'checkpoint')
-    with atomic_write(path, 'wb') as f: torch.save(ckpt, f)           # the old file or the new, never half of one
+    try:
+        with atomic_write(path, 'wb') as f: torch.save(ckpt, f)       # the old file or the new, never half of one
+    except RuntimeError as e:                                          # torch's zip writer says only "unexpected pos ..."
+        free = shutil.disk_usage(path.parent).free
+        raise OSError(f"could not write {path}: the write stopped short ({free:,} bytes free on its disk; a full disk or a "
+                      f"quota): the previous file, if any, is kept") from e
     return path
 
 # %% ../../nbs/models/20_checkpoint.ipynb #ccf604c1

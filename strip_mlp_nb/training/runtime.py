@@ -4,17 +4,19 @@
 
 # %% ../../nbs/training/33_runtime.ipynb #e63a6279
 from __future__ import annotations
+import datetime
 import os
 import random
 import sys
+import threading
 from typing import NamedTuple
 import numpy as np
 import torch
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['DistInfo', 'dist_info', 'init_distributed', 'resolve_device', 'amp_dtype', 'epoch_seed', 'seed_everything',
-           'rng_state', 'set_rng_state', 'bars_shown']
+__all__ = ['DIST_TIMEOUT', 'DistInfo', 'dist_info', 'init_distributed', 'resolve_device', 'amp_dtype', 'epoch_seed',
+           'seed_everything', 'rng_state', 'set_rng_state', 'bars_shown']
 
 # %% ../../nbs/training/33_runtime.ipynb #2f8b5e18
 class DistInfo(NamedTuple):
@@ -34,15 +36,28 @@ def dist_info()->DistInfo:
     if dist.is_available() and dist.is_initialized(): return DistInfo(dist.get_rank(), dist.get_world_size(), local)
     return DistInfo(int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1)), local)
 
+DIST_TIMEOUT = 600.0   # seconds the processes of a group wait for each other, at the start and in every collective
+
 def init_distributed(
     backend:str|None=None,      # None: 'nccl' if CUDA is available, else 'gloo'
+    timeout:float=DIST_TIMEOUT, # seconds to wait for every process of WORLD_SIZE to join
+    say_after:float=10.0,       # seconds after which a line on stderr says what it waits for
 )->DistInfo:
     "Join the process group when launched by torchrun with several processes (idempotent); a no-op otherwise."
     info = dist_info()
     if info.distributed and not dist.is_initialized():
         cuda = torch.cuda.is_available()
         if cuda: torch.cuda.set_device(info.local_rank)
-        dist.init_process_group(backend or ('nccl' if cuda else 'gloo'))
+        where = f"{os.environ.get('MASTER_ADDR', '?')}:{os.environ.get('MASTER_PORT', '?')}"
+        said = threading.Timer(say_after, lambda: print(
+            f"rank {info.rank}: waiting up to {timeout:.0f} s for the {info.world_size} processes of WORLD_SIZE to meet at {where} "
+            "(RANK and WORLD_SIZE come from the environment: torchrun sets them; unset them to run one process)", file=sys.stderr))
+        said.daemon = True; said.start()
+        try: dist.init_process_group(backend or ('nccl' if cuda else 'gloo'), timeout=datetime.timedelta(seconds=timeout))
+        except (RuntimeError, ValueError) as e:                           # torch's DistStoreError and friends
+            raise ConnectionError(f"rank {info.rank} of {info.world_size}: the process group at {where} did not form within "
+                                  f"{timeout:.0f} s ({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})") from e
+        finally: said.cancel()
         info = dist_info()
     return info
 
