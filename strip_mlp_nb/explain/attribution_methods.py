@@ -6,6 +6,7 @@
 from __future__ import annotations
 import inspect
 import json
+import math
 import re
 from collections import Counter
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ def image_batch(
     p = next(model.parameters())
     return images.detach().to(p.device, p.dtype)
 
+# %% ../../nbs/explain/42_attribution_methods.ipynb #31563ad0
 def attribution_targets(
     model:nn.Module,
     x:torch.Tensor,         # (N, C, H, W), checked
@@ -55,11 +57,15 @@ def attribution_targets(
     batch:int=256,          # images per forward when predicting
 )->torch.Tensor:            # (N,) long, on x's device
     "The class to explain for each image, checked against the model's number of outputs."
+    if getattr(model, 'num_classes', None) == 0: raise ValueError("the model has no classifier head (num_classes=0): its outputs are features, not class scores")
     with torch.no_grad():
+        out = model(x[:1])
+        if not isinstance(out, torch.Tensor) or out.dim() != 2:                  # global_pool='', features_only: no class scores
+            raise ValueError(f"attribute needs a classifier's scores (N, classes); the model gives {tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__}")
         if target is None: return torch.cat([model(xs).argmax(1) for xs in x.split(batch)])
-        n_classes = getattr(model, 'num_classes', None) or model(x[:1]).shape[1]
+        n_classes = out.shape[1]
     t = torch.as_tensor(target, device=x.device)
-    if t.is_floating_point() or t.dim() > 1: raise TypeError(f"target must be None, an int or N ints, got {target!r}")
+    if t.is_floating_point() or t.dtype == torch.bool or t.dim() > 1: raise TypeError(f"target must be None, an int or N ints, got {target!r}")
     t = t.expand(len(x)) if t.dim() == 0 else t
     if len(t) != len(x): raise ValueError(f"target has {len(t)} classes for {len(x)} images")
     if ((t < 0) | (t >= n_classes)).any(): raise ValueError(f"target classes must be in [0, {n_classes}), got {t.tolist()}")
@@ -222,6 +228,20 @@ def seeded(
         try: yield
         finally: np.random.set_state(state)
 
+# %% ../../nbs/explain/42_attribution_methods.ipynb #dc5ea80f
+_COUNTS = ('internal_batch_size', 'n_steps', 'nt_samples', 'n_samples', 'window', 'stride')   # whole numbers >= 1 (or pairs)
+
+def _check_options(options:dict, seed)->None:
+    "Raise naming the first option whose value Captum would take to a wrong map or an obscure error."
+    whole = lambda v, lo: isinstance(v, int) and not isinstance(v, bool) and v >= lo
+    for k in _COUNTS:
+        v = options.get(k)
+        if v is not None and not (whole(v, 1) or isinstance(v, tuple) and v and all(whole(n, 1) for n in v)):
+            raise ValueError(f"{k} must be a whole number >= 1{' (or a tuple of them)' if k in ('window', 'stride') else ''}, got {v!r}")
+    if (v := options.get('stdevs')) is not None and not (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < math.inf):
+        raise ValueError(f"stdevs must be a number >= 0 (the noise's standard deviation), got {v!r}")
+    if not whole(seed, 0) or seed >= 2**32: raise ValueError(f"seed must be a whole number in [0, 2**32 - 1], got {seed!r}")
+
 # %% ../../nbs/explain/42_attribution_methods.ipynb #65ed5b31
 def attribute(
     model:nn.Module,            # an image classifier, e.g. `shipped_model()`; its train/eval modes are restored after
@@ -241,8 +261,7 @@ def attribute(
     if method != 'gradcam' and layer is not None: raise ValueError(f"layer= is for method='gradcam', not {method!r}")
     unknown = set(kwargs) - set(method_options(method))
     if unknown: raise TypeError(f"method {method!r} got unknown option(s) {sorted(unknown)}; it takes {method_options(method)}")
-    if not isinstance(internal_batch_size, int) or internal_batch_size < 1:
-        raise ValueError(f"internal_batch_size must be an int >= 1, got {internal_batch_size!r}")
+    _check_options(dict(kwargs, internal_batch_size=internal_batch_size), seed)
     bad = [k for k, v in kwargs.items() if isinstance(v, (int, float, torch.Tensor)) and not torch.isfinite(torch.as_tensor(v, dtype=torch.float64)).all()]
     if bad: raise ValueError(f"option(s) {bad} hold NaN or infinite values: the maps would be NaN")
     x = image_batch(model, images)

@@ -23,7 +23,10 @@ __all__ = ['ERF_FILES', 'effective_receptive_field', 'erf_area_ratios', 'show_er
 def _stage_output(model:nn.Module, x:torch.Tensor, stage:int|None)->torch.Tensor:
     "The (N, C, h, w) output of a stage: `model.stage_features(x)[stage]`, or `model(x)` itself with `stage=None`."
     if stage is None: y = model(x)
-    elif hasattr(model, 'stage_features'): y = model.stage_features(x)[stage]
+    elif hasattr(model, 'stage_features'):
+        maps = model.stage_features(x)                                   # one (N, C, h, w) map per stage
+        if type(stage) is not int or not -len(maps) <= stage < len(maps): raise ValueError(f"stage must be in [-{len(maps)}, {len(maps)}), got {stage!r}")
+        y = maps[stage]
     else: raise ValueError(f"{type(model).__name__} has no `stage_features`: pass stage=None and a model returning (N, C, h, w)")
     if y.dim() != 4: raise ValueError(f"the stage output must be (N, C, h, w), got {tuple(y.shape)}")
     return y
@@ -33,7 +36,8 @@ def _image_batches(images:torch.Tensor, batch_size:int)->tuple:
     if images.dim() == 3: images = images[None]
     if images.dim() != 4 or not images.is_floating_point():
         raise ValueError(f"`images` must be a float (N, C, H, W) or (C, H, W) tensor, got {tuple(images.shape)} {images.dtype}")
-    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    if not torch.isfinite(images).all(): raise ValueError("`images` contain NaN or infinite values: the map would be NaN")
+    if type(batch_size) is not int or batch_size < 1: raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
     return images.split(batch_size)
 
 # %% ../../nbs/explain/10_erf.ipynb #dfd5b089
@@ -55,8 +59,8 @@ def effective_receptive_field(
             x = batch.to(dev).requires_grad_(True)
             y = _stage_output(model, x, stage)                                   # (n, C, h, w)
             r, c = (y.shape[2] // 2, y.shape[3] // 2) if token is None else token
-            if not (0 <= r < y.shape[2] and 0 <= c < y.shape[3]):
-                raise ValueError(f"token {(r, c)} is outside the {y.shape[2]}x{y.shape[3]} stage map")
+            if not (type(r) is int and type(c) is int and 0 <= r < y.shape[2] and 0 <= c < y.shape[3]):
+                raise ValueError(f"token {(r, c)} is not a (row, col) of the {y.shape[2]}x{y.shape[3]} stage map")
             grad, = torch.autograd.grad(F.relu(y[:, :, r, c]).sum(), x)         # (n, 3, H, W)
             total += F.relu(grad).sum((0, 1)).double().cpu()                    # (H, W)
     erf = total / sum(len(b) for b in batches)

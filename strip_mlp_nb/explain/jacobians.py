@@ -13,7 +13,7 @@ from ..utils import int_pair, eval_mode
 from ..layers.lsmm import LocalStripMixing
 
 # %% auto #0
-__all__ = ['infer_channels', 'token_jacobian', 'footprint_input', 'hold_path_weights']
+__all__ = ['MAX_FOOTPRINT_INPUT', 'infer_channels', 'token_jacobian', 'footprint_input', 'hold_path_weights']
 
 # %% ../../nbs/explain/51_jacobians.ipynb #97e73958
 def infer_channels(module:nn.Module)->int:
@@ -39,6 +39,8 @@ def token_jacobian(module:nn.Module, x:torch.Tensor, r:int, c:int)->torch.Tensor
         return torch.stack(grads)                                       # (C_out, C, H, W)
 
 # %% ../../nbs/explain/51_jacobians.ipynb #1aa34a66
+MAX_FOOTPRINT_INPUT = 1 << 22   # values of the input (C x H x W) whose footprint is taken: 16 MB of float32
+
 def footprint_input(module, token, size, channels, input, groups)->tuple:
     "`token_footprint`'s arguments checked: (module, (H, W), (row, col), input on the module's device and dtype)."
     if isinstance(module, nn.ModuleList): module = nn.Sequential(*module)  # a stage: its blocks, in order
@@ -49,6 +51,8 @@ def footprint_input(module, token, size, channels, input, groups)->tuple:
     device, dtype = (ref.device, ref.dtype) if ref is not None else (torch.device('cpu'), torch.float32)
     if input is None:
         C = infer_channels(module) if channels is None else channels
+        if C * H * W > MAX_FOOTPRINT_INPUT: raise ValueError(f"a {C}x{H}x{W} input is more than MAX_FOOTPRINT_INPUT ({MAX_FOOTPRINT_INPUT:,} "
+                                                             "values; Strip-MLP-B's first stage has 351,232): its Jacobian would not fit")
         input = torch.randn(1, C, H, W, generator=torch.Generator().manual_seed(0))  # global RNG untouched
     if input.dim() != 4 or input.shape[0] != 1 or tuple(input.shape[2:]) != (H, W):
         raise ValueError(f"`input` must have shape (1, C, {H}, {W}), got {tuple(input.shape)}")

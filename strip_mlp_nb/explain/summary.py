@@ -255,8 +255,9 @@ def model_summary(
     num_classes:int=1000,       # head outputs
 )->list[dict]:                  # one row per variant: measured params and MACs, and the paper's numbers
     "Parameters and MACs of named variants, measured on the meta device, next to what the paper reports."
+    if isinstance(names, str): raise TypeError(f"names is a list of variants, got the string {names!r}: model_summary([{names!r}])")
     rows = []
-    for name in names or list_models():
+    for name in list_models() if names is None else names:
         with torch.device('meta'): m = create_model(name, img_size=img_size, num_classes=num_classes)
         v = VARIANTS[name]
         rows.append(dict(name=name, label=v.label, params=count_params(m), macs=count_macs(m),

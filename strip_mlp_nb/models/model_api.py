@@ -142,6 +142,8 @@ def take_indices(
 )->tuple[list, int]:            # the absolute indices, and the largest of them
     "Which stage outputs to take, as timm's `feature_take_indices`: absolute indices and the last stage needed."
     if indices is None: indices = n
+    if isinstance(indices, bool) or not isinstance(indices, int) and not all(type(i) is int for i in indices):
+        raise TypeError(f"stage indices are ints (not True/False), got {indices!r}")
     if isinstance(indices, int):
         if not 0 < indices <= n: raise ValueError(f"the last {indices} of {n} stage outputs: use an int from 1 to {n}")
         taken = list(range(n - indices, n))
@@ -149,6 +151,7 @@ def take_indices(
         taken = [i + n if i < 0 else i for i in indices]
         bad = [i for i, j in zip(indices, taken) if not 0 <= j < n]
         if bad or not taken: raise ValueError(f"stage indices {list(indices)} out of range: use 0..{n - 1} or -{n}..-1")
+        if len(set(taken)) != len(taken): raise ValueError(f"stage indices {list(indices)} name one stage twice")
     return taken, max(taken)
 
 # %% ../../nbs/models/35_model_api.ipynb #a860af1a
@@ -245,6 +248,7 @@ class TimmModelAPI(TimmFeatures):
     "timm's whole model API: the forward API, plus checkpointing, the classifier and parameter groups."
     def set_grad_checkpointing(self, enable:bool=True):
         "Recompute each block's activations in backward instead of storing them (same outputs and gradients)."
+        if not isinstance(enable, bool): raise TypeError(f"enable must be True or False, got {enable!r}")   # 'false' would read as True
         for stage in self.stages: stage.grad_checkpointing = enable
 
     def get_classifier(self)->nn.Module:
@@ -289,7 +293,7 @@ class FeatureMaps(nn.Module):
         out_indices:tuple=(0, 1, 2, 3), # stages whose outputs to return (negative from the end)
     ):
         super().__init__()
-        self.out_indices = model.prune_intermediate_layers(list(out_indices), prune_norm=True)
+        self.out_indices = model.prune_intermediate_layers(out_indices if isinstance(out_indices, int) else list(out_indices), prune_norm=True)
         self.feature_info = FeatureInfo(model.feature_info[i] for i in self.out_indices)
         self.model = model
 

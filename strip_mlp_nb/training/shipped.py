@@ -34,7 +34,8 @@ def shipped_model(
                                 # False: it takes images normalised with the embedded dataset's mean and std
 )->StripMLPNet:                 # in eval mode
     "The small Strip-MLP trained on the embedded dataset that ships inside the package, in eval mode."
-    path = Path(path or SHIPPED_MODEL)
+    if not isinstance(normalize, bool): raise TypeError(f"normalize must be True or False, got {normalize!r}")
+    path = Path(SHIPPED_MODEL if path is None else path)                # '' is no file, not the shipped one
     if not path.exists():
         raise FileNotFoundError(f"no shipped model at {path}: reinstall strip_mlp_nb (its wheel carries the file), or "
                                 "make it with `strip-mlp train --config cpu/shipped --out outputs/shipped` and save "
