@@ -168,14 +168,17 @@ def _gradshap(model, x, target, baselines=None, internal_batch_size=64, n_sample
 def _gradcam(model, x, target, layer=None, internal_batch_size=64, relu_attributions=True, **kw):
     "Grad-CAM on `layer`: its channels weighted by their mean gradient, summed, ReLU'd, upsampled bilinearly."
     name, module = resolve_layer(model, layer)
-    calls = Counter()
-    hook = module.register_forward_hook(lambda *_: calls.update([1]))
+    calls, shapes = Counter(), []
+    def seen(module, args, out): calls.update([1]); shapes.append(getattr(out, 'shape', None))   # returns None: the output is kept
+    hook = module.register_forward_hook(seen)
     try:
         with torch.no_grad(): model(x[:1])
     finally: hook.remove()
     if calls[1] != 1:
         raise ValueError(f"layer {name!r} runs {calls[1]} times in one forward pass: a layer method would mix its calls. "
                          f"Pick a layer that runs once (see hook_hazards).")
+    if shapes[0] is None or len(shapes[0]) != 4:
+        raise ValueError(f"Grad-CAM needs a layer whose output is a map (N, C, h, w); {name!r} gives {tuple(shapes[0] or ())}")
     cam = LayerGradCam(model, module)
     maps = torch.cat([cam.attribute(xs, target=ts, relu_attributions=relu_attributions, **kw)
                       for _, xs, ts in batch_chunks(x, target, internal_batch_size)])     # (N, 1, h, w): the layer's map
