@@ -199,4 +199,5 @@ def run_folder(
         try:
             if claimed:                                             # at the end, only the files it did write are its own
                 with atomic_write(out / MANIFEST, 'w') as f: f.write(''.join(f'{n}\n' for n in _manifest(out) if (out / n).is_file()))
+        except OSError: pass                                        # the folder gone or full: the run's own error is the one to see
         finally: _HELD.discard(out.resolve()); _release_lock(out / '.lock', fd)

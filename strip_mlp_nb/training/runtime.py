@@ -55,8 +55,8 @@ def init_distributed(
         said.daemon = True; said.start()
         try: dist.init_process_group(backend or ('nccl' if cuda else 'gloo'), timeout=datetime.timedelta(seconds=timeout))
         except (RuntimeError, ValueError) as e:                           # torch's DistStoreError and friends
-            raise ConnectionError(f"rank {info.rank} of {info.world_size}: the process group at {where} did not form within "
-                                  f"{timeout:.0f} s ({type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})") from e
+            raise ConnectionError(f"rank {info.rank} of {info.world_size}: the process group at {where} did not form (waited up "
+                                  f"to {timeout:.0f} s; {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})") from e
         finally: said.cancel()
         info = dist_info()
     return info
