@@ -252,6 +252,8 @@ def cmd_evaluate(args)->int:
     model = model_from_checkpoint(args.checkpoint, args.model, args.img_size, args.num_classes)
     _, meta = read_checkpoint(args.checkpoint)
     data_kw = {k: v for k, v in dict(meta.get('data') or {}).items() if k != 'train_size'}
+    if args.dataset is not None and args.dataset != data_kw.get('dataset'):   # the record's folder and split were its own dataset's
+        data_kw = {k: v for k, v in data_kw.items() if k not in ('root', 'seed', 'val_size')}
     for key in ('dataset', 'root', 'seed', 'val_size'):
         if getattr(args, key) is not None: data_kw[key] = getattr(args, key)
     if 'dataset' not in data_kw: raise ValueError("this checkpoint does not say its dataset: pass --dataset (and --root)")
@@ -367,7 +369,8 @@ def _stopped(args, terminated:bool)->int:
     "Say in one line that the command was stopped, and what was kept; the exit status of a process the signal ended."
     out = getattr(args, 'out', None)
     kept = (f": the finished epochs are in {out}/last.pt; run the same command with --resume to continue"
-            if args.command == 'train' and out and os.path.exists(os.path.join(out, 'last.pt')) else '')
+            if args.command == 'train' and out and os.path.exists(os.path.join(out, 'last.pt')) else
+            f": {out} keeps what was finished; the demo starts over with --overwrite (or another --out)" if args.command == 'demo' else '')
     print(f"strip-mlp {args.command}: {'stopped (SIGTERM)' if terminated else 'interrupted'}{kept}", file=sys.stderr)
     return 143 if terminated else 130                                   # the shells' 128 + the signal's number
 

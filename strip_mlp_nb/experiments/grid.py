@@ -47,7 +47,20 @@ def read_results(path)->list[dict]:
     if not isinstance(rows, list) or not all(isinstance(r, dict) and {'dataset', 'variant', 'seed'} <= set(r)
                                              and ('test_acc' in r or 'acc' in r) for r in rows):
         raise ValueError(f"{path} is not a results file: expected a list of runs with dataset, variant, seed, test_acc")
-    return [complete_run(r) for r in rows]
+    rows = [complete_run(r) for r in rows]
+    for k, r in enumerate(rows, 1):                                     # a number of the wrong kind would be averaged in silence
+        if why := _bad_run(r): raise ValueError(f"{path}: run {k} ({r.get('variant')!r}, seed {r.get('seed')!r}): {why}")
+    return rows
+
+def _bad_run(r:dict)->str|None:
+    "What makes a run's row unusable, or None: names as strings, seed and img_size whole numbers, accuracies fractions."
+    if not all(isinstance(r[k], str) for k in ('dataset', 'variant')): return "dataset and variant must be names"
+    if not all(type(r.get(k)) is int and r[k] >= 0 for k in ('seed', 'img_size')): return "seed and img_size must be whole numbers"
+    for k in ('test_acc', 'val_acc'):
+        v = r.get(k)
+        if (k == 'test_acc' or v is not None) and not (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1):
+            return f"{k} must be a fraction in [0, 1], got {v!r}"
+    return None
 
 def write_results(rows:list[dict], path)->Path:
     "Write `rows` as JSON to `path` atomically (`atomic_write`: a uniquely named temporary file beside it, fsync, rename)."
@@ -64,6 +77,8 @@ def merge_results(
     if dest is not None:
         try: read_results(dest)                                         # only a results file is replaced
         except ValueError as e: raise ValueError(f"{e}: merging would replace it; choose another destination") from None
+    if dest is not None and Path(dest).is_file() and all(Path(p).resolve() != Path(dest).resolve() for p in paths):
+        paths = [dest, *paths]                                          # its runs are kept: a merge joins, never drops
     merged = {}
     for p in paths:
         for r in read_results(p):

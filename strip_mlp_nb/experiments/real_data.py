@@ -216,6 +216,10 @@ def main(argv:list|None=None)->int:
     "python -m strip_mlp_nb.experiments.real_data: run (or merge) the grid and print its tables."
     p = _parser(); a = p.parse_args(argv)
     if a.threads < 1: p.error('--threads must be at least 1')
+    if a.costs and a.merge: p.error('--costs and --merge do different things: one at a time')
+    training = [f for f, v in (('--epochs', a.epochs), ('--train-size', a.train_size), ('--val-size', a.val_size), ('--root', a.root)) if v is not None]
+    if (a.costs or a.merge) and training: p.error(f"{', '.join(training)} set the training, and {'--costs' if a.costs else '--merge'} trains nothing")
+    if a.variants and len(set(a.variants)) < len(a.variants): p.error(f"--variants names one variant twice: {a.variants}")
     torch.set_num_threads(a.threads)
     variants = tuple(a.variants) if a.variants else None
     if a.costs: return run_command(p.prog, lambda: print(format_costs(variant_costs(variants, a.img_size, a.recipe))) or 0, a.debug)

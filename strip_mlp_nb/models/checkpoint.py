@@ -267,6 +267,9 @@ def save_checkpoint(
     try:
         with atomic_write(path, 'wb') as f: torch.save(ckpt, f)       # the old file or the new, never half of one
     except RuntimeError as e:                                          # torch's zip writer says only "unexpected pos ..."
+        cause = e
+        while cause is not None and not isinstance(cause, KeyboardInterrupt): cause = cause.__cause__ or cause.__context__
+        if cause is not None: raise cause from None                     # Ctrl-C (or SIGTERM) inside the writer: an interrupt
         free = shutil.disk_usage(path.parent).free
         raise OSError(f"could not write {path}: the write stopped short ({free:,} bytes free on its disk; a full disk or a "
                       f"quota): the previous file, if any, is kept") from e

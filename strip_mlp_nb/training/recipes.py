@@ -175,10 +175,11 @@ def unique_key_loader():
         raise yaml.constructor.ConstructorError(None, None, f"a {node.tag.rsplit(':', 1)[-1]} value: recipes hold names, "
                                                 "numbers, true/false, null, lists and mappings", node.start_mark)
     for kind in ('binary', 'timestamp', 'set', 'omap', 'pairs'): UniqueKeyLoader.add_constructor(f'tag:yaml.org,2002:{kind}', other)
-    def number(loader, node):                                          # YAML 1.1: 010 is octal 8, 1:30 is 90 in base 60
-        if ':' in node.value or re.fullmatch(r'[-+]?0[0-9_]+', node.value):
+    def number(loader, node):                                          # YAML 1.1: 010 is octal 8, 1:30 is 90 in base 60, 1_0 is 10
+        if ':' in node.value or '_' in node.value or re.fullmatch(r'[-+]?0([0-9]+|b[01]+)', node.value):
             raise yaml.constructor.ConstructorError(None, None, f"{node.value!r}: YAML 1.1 reads a number with a leading 0 as "
-                                                    "octal and one with ':' in base 60; write it in decimal", node.start_mark)
+                                                    "octal or binary, one with ':' in base 60 and drops '_' (YAML 1.2 reads text); "
+                                                    "write it in decimal", node.start_mark)
         kind = node.tag.rsplit(':', 1)[-1]
         return getattr(yaml.SafeLoader, f'construct_yaml_{kind}')(loader, node)
     for kind in ('int', 'float'): UniqueKeyLoader.add_constructor(f'tag:yaml.org,2002:{kind}', number)
@@ -221,6 +222,8 @@ def run_training(
                          f"{model_kw['num_classes']} outputs: leave model.num_classes out, or set it to {len(classes)}")
     torch.manual_seed(config.seed)                                     # same initial weights for the same seed
     model = build_model(model_kw)
+    if data_kw.get('root') is not None:                                # recorded absolute: read from elsewhere, it is the same data
+        data_kw = {**data_kw, 'root': str(Path(data_kw['root']).resolve())}
     effective = _plain(dict(model=model_kw, data=data_kw, train=dataclasses.asdict(config)))
     with run_folder(out_dir, resume, overwrite) as out:                # refused before anything is written
         if info.is_main:
@@ -245,6 +248,11 @@ def same_classes(saved:list|None, now:list, what:str):
         raise ValueError(f"{what}: the checkpoint was trained on other classes than the data's ({'; '.join(changed)}): "
                          "every label would mean another class")
 
+def _same_setting(key:str, saved, now)->bool:
+    "Whether a setting is unchanged; a data root recorded relative (by an older version) is the folder it names from here."
+    if key == 'root' and saved is not None and now is not None: return Path(saved).resolve() == Path(now).resolve()
+    return saved == now
+
 def _check_same_run(out:Path, effective:dict, classes:list):
     "Raise, listing every difference, if the run in `out` was started with another model, data, train config or classes."
     saved_file, meta = out / 'config.yaml', read_checkpoint(out / 'last.pt')[1]
@@ -257,7 +265,7 @@ def _check_same_run(out:Path, effective:dict, classes:list):
         if not isinstance(saved, dict) or not all(isinstance(saved.get(s) or {}, dict) for s in ('model', 'data', 'train')):
             raise ValueError(f"cannot resume {out}: its {where} is not sections of settings")
         diff = [f"{s}.{k}: {saved.get(s, {}).get(k)!r} -> {v!r}" for s in ('model', 'data', 'train') for k, v in effective[s].items()
-                if k not in _NOT_COMPARED and saved.get(s, {}).get(k) != v]
+                if k not in _NOT_COMPARED and not _same_setting(k, saved.get(s, {}).get(k), v)]
         diff += [f"{s}.{k}: {v!r} -> (unset)" for s in ('model', 'data') for k, v in (saved.get(s) or {}).items() if k not in effective[s]]
         why = '; the learning-rate schedule is laid out for the epoch count' if any(d.startswith('train.epochs:') for d in diff) else ''
         if diff: raise ValueError(f"cannot resume {out}: its {where} says it was started with another configuration ({'; '.join(diff)})"

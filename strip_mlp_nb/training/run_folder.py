@@ -165,6 +165,7 @@ def run_folder(
     resume:bool|str=False,      # True / 'auto': this run continues the folder's run
     overwrite:bool=False,       # True: delete the folder's earlier run files first (only those)
     files:tuple=RUN_FILES,      # the names this run writes into the folder
+    resumable:bool=True,        # whether the command can continue a run (the refusal offers --resume only then)
 ):
     "Hold a run folder for one run: refuse other files, another run's files or a live run; clean up after killed saves."
     if resume and overwrite: raise ValueError("resume continues the folder's run and overwrite replaces it: choose one")
@@ -187,7 +188,8 @@ def run_folder(
         old = [n for n in own if (out / n).exists()]
         if old and not resume and not overwrite:
             advice = ("continue it with resume (--resume), replace it with overwrite (--overwrite), or choose another folder"
-                      if 'last.pt' in old else "it saved no epoch, so there is nothing to continue: replace it with "
+                      if 'last.pt' in old and resumable else "replace it with overwrite (--overwrite), or choose another folder"
+                      if not resumable else "it saved no epoch, so there is nothing to continue: replace it with "
                       "overwrite (--overwrite), or choose another folder")
             raise FileExistsError(f"{out} holds another run ({', '.join(old)}): {advice}")
         for n in old if overwrite and not resume else (): (out / n).unlink()
