@@ -129,6 +129,8 @@ def fashion_mnist_dataset(
     if split not in ('train', 'val', 'test'): raise ValueError(f"split must be 'train', 'val' or 'test', got {split!r}")
     prefix, root = 't10k' if split == 'test' else 'train', Path(root or FASHION_MNIST_ROOT)
     names = [f'{prefix}-{kind}-ubyte' for kind in ('images-idx3', 'labels-idx1')]
+    if both := [n for n in names if (root / f'{n}.gz').exists() and (root / n).exists()]:
+        raise ValueError(f"{root} holds both {both[0]}.gz and {both[0]}: keep one, so that which one is read is not a guess")
     image_file, label_file = files = [next((p for p in (root / f'{n}.gz', root / n) if p.exists()), None) for n in names]
     if None in files: raise FileNotFoundError(f"no Fashion-MNIST file {names[files.index(None)]}(.gz) in {root}: install the "
                                               "files with `apt-get install dataset-fashion-mnist`, or give the folder holding them")
