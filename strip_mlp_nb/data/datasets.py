@@ -81,6 +81,8 @@ class _Inflater:
         out = bytearray()
         try:
             while len(out) < n and (rest := self.rest or self.f.read(1 << 16)):         # compressed bytes not yet inflated
+                if not self.inside and not (rest := rest.lstrip(b'\0')):              # zeros padding a member, as gzip -d skips
+                    self.rest = b''; continue
                 out += self.d.decompress(rest, n - len(out))                            # at most the bytes still wanted
                 self.rest, self.inside = self.d.unconsumed_tail, True                   # inside a gzip member
                 if self.d.eof: self.rest, self.d, self.inside = self.d.unused_data, zlib.decompressobj(31), False  # another may follow
