@@ -18,7 +18,7 @@ __all__ = ['token_footprint', 'show_footprint', 'show_footprints', 'show_costs']
 
 # %% ../../nbs/explain/01_interaction.ipynb #0bdef981
 from ..utils import eval_mode
-from .jacobians import infer_channels, token_jacobian, footprint_input
+from .jacobians import infer_channels, token_jacobian, footprint_input, check_footprint_output
 
 # %% ../../nbs/explain/01_interaction.ipynb #86cd8bc9
 def token_footprint(
@@ -33,9 +33,7 @@ def token_footprint(
     "Exact influence of every input token on one output token of `module`, from the Jacobian."
     module, (H, W), (r, c), x = footprint_input(module, token, size, channels, input, groups)
     with eval_mode(module):                                             # per submodule, as the caller had it, after
-        with torch.no_grad(): y = module(x)
-        if y.dim() != 4 or y.shape[0] != 1 or tuple(y.shape[2:]) != (H, W):
-            raise ValueError(f"token_footprint needs an output of shape (1, C_out, {H}, {W}), got {tuple(y.shape)}")
+        check_footprint_output(module, x)                               # a forward: (1, C_out, H, W) out, or a clear error
         J = token_jacobian(module, x, r, c)                            # (C_out, C, H, W)
     J = J.detach().float().cpu().pow(2).sum(0)                          # (C, H, W): summed over the output channels
     if groups is None: return J.sum(0).sqrt()                           # (H, W)

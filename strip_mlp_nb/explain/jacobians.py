@@ -13,7 +13,8 @@ from ..utils import int_pair, eval_mode
 from ..layers.lsmm import LocalStripMixing
 
 # %% auto #0
-__all__ = ['MAX_FOOTPRINT_INPUT', 'infer_channels', 'token_jacobian', 'footprint_input', 'hold_path_weights']
+__all__ = ['MAX_FOOTPRINT_INPUT', 'infer_channels', 'token_jacobian', 'footprint_input', 'check_footprint_output',
+           'hold_path_weights']
 
 # %% ../../nbs/explain/51_jacobians.ipynb #97e73958
 def infer_channels(module:nn.Module)->int:
@@ -61,6 +62,17 @@ def footprint_input(module, token, size, channels, input, groups)->tuple:
     if groups is not None and (not isinstance(groups, Integral) or groups < 1 or input.shape[1] % groups):
         raise ValueError(f"`groups` must be a positive int dividing the {input.shape[1]} input channels, got {groups!r}")
     return module, (H, W), (r, c), input.detach().to(device, dtype)
+
+def check_footprint_output(module:nn.Module, x:torch.Tensor):
+    "One forward of `module` on `x` (1, C, H, W): a ValueError unless it runs and gives (1, C_out, H, W)."
+    try:
+        with torch.no_grad(): y = module(x)
+    except RuntimeError as e:                                           # most often: C is not the module's channel count
+        raise ValueError(f"token_footprint: the module does not take a {'x'.join(map(str, x.shape))} input (pass the "
+                         f"channels it takes as `channels=` or an `input=` of its shape): {str(e).splitlines()[0]}") from None
+    if not isinstance(y, torch.Tensor) or y.dim() != 4 or y.shape[0] != 1 or y.shape[2:] != x.shape[2:]:
+        raise ValueError(f"token_footprint needs an output of shape (1, C_out, {x.shape[2]}, {x.shape[3]}), got "
+                         f"{tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__}")
 
 # %% ../../nbs/explain/51_jacobians.ipynb #d5f83999
 class _Held(nn.Module):
