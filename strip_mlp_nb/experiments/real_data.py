@@ -233,6 +233,7 @@ if __name__ == '__main__' and '__file__' in globals(): raise SystemExit(main()) 
 REAL_RESULTS = asset_path('results', 'fashion_mnist_grid.json')
 REAL_STUDIES = {                # study: its results file, shipped inside the package
     'grid': REAL_RESULTS,                                        # 8 variants x 5 seeds, 10,000 training images, 20 epochs
+    'long': asset_path('results', 'fashion_mnist_long.json'),    # Strip-MLP and the 3 references x 5 seeds, the same at 40 epochs
     'full': asset_path('results', 'fashion_mnist_full.json'),    # Strip-MLP on all 55,000 training images, 30 epochs
 }
 
