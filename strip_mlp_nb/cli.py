@@ -168,7 +168,7 @@ def _evaluate_arguments(sub, kw:dict):
     e.add_argument('--data-seed', type=int, dest='seed', help=DATA_KEYS['seed'])
     e.add_argument('--val-size', type=int, help=DATA_KEYS['val_size'])
     e.add_argument('--split', choices=('val', 'test'), default='val', help="the validation split (default: the one training "
-                   "chose best.pt on) or the test split; they differ for fashion_mnist only")
+                   "chose best.pt on) or the test split; they differ for fashion_mnist and embedded")
     e.add_argument('--model', help='variant, for checkpoints without a config (bare state dicts)')
     e.add_argument('--img-size', type=int, help='with --model: the input size')
     e.add_argument('--num-classes', type=int, help='with --model: the head outputs')

@@ -359,7 +359,7 @@ _DATASETS = ('embedded', 'digits', 'fashion_mnist', 'cifar10', 'cifar100', 'calt
 _FIXED_SPLITS = ('cifar10', 'cifar100', 'image_folder')   # no seeded split: data.seed would be ignored
 
 def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
-    "The 'train', 'val' or 'test' dataset for a dataset name ('val' and 'test' are one split, but for fashion_mnist)."
+    "The 'train', 'val' or 'test' dataset for a dataset name ('val' and 'test' are one split, but for fashion_mnist and embedded)."
     kw = dict(transform=transform, **({} if seed is None else dict(seed=seed)))
     if seed is not None and name in _FIXED_SPLITS:
         raise ValueError(f"data.seed changes nothing for {name}: its splits are fixed by its files; leave it out")
@@ -372,7 +372,7 @@ def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
     if not need_root and root is not None: raise ValueError(f"dataset {name!r} ships inside the package and reads no files: "
                                                             "leave data.root (--root) out")
     if need_root and not Path(root).exists(): raise FileNotFoundError(f"data.root {root} does not exist (dataset {name!r})")
-    if name == 'embedded': return embedded_dataset(which, **kw)
+    if name == 'embedded': return embedded_dataset(split, **kw)                # three splits of its own
     if name == 'digits': return digits_dataset(which, **kw)
     if name in ('cifar10', 'cifar100'):
         return cifar_dataset(root, which, num_classes=10 if name == 'cifar10' else 100, transform=transform)
@@ -403,7 +403,7 @@ def check_data(
 def build_datasets(
     data:dict,                  # a config's data section: dataset, root, seed, train_size, val_size, augment
     img_size:int,               # the model's input size
-    splits:tuple=('train', 'val'), # which to make, in this order: 'train', 'val', 'test' (= 'val' but for fashion_mnist)
+    splits:tuple=('train', 'val'), # which to make, in this order: 'train', 'val', 'test' (= 'val' but for fashion_mnist and embedded)
     transform:bool=True,        # False: images as stored, in [0, 1], for display
     subset_seed:int=0,          # seed of the train_size / val_size subsets (fixed: the same images in every run)
 )->tuple:                       # one dataset per split, each with `.classes`

@@ -11,8 +11,8 @@ from torch.utils.data import Dataset
 from .tensor_data import TensorImageDataset, show_samples
 
 # %% auto #0
-__all__ = ['EMBEDDED_CLASSES', 'EMBEDDED_PALETTE', 'EMBEDDED_MARGIN', 'EMBEDDED_MEAN', 'EMBEDDED_STD', 'embedded_images',
-           'split_name', 'embedded_dataset']
+__all__ = ['EMBEDDED_CLASSES', 'EMBEDDED_PALETTE', 'EMBEDDED_MARGIN', 'EMBEDDED_SPLITS', 'EMBEDDED_MEAN', 'EMBEDDED_STD',
+           'embedded_images', 'split_name', 'embedded_dataset']
 
 # %% ../../nbs/data/07_embedded.ipynb #0d82540c
 EMBEDDED_CLASSES = ('disc', 'ring', 'square', 'frame', 'cross',
@@ -162,23 +162,26 @@ def _embedded_cached(n_per_class:int, seed:int)->tuple: return embedded_images(n
 
 # %% ../../nbs/data/07_embedded.ipynb #bec0b0c9
 def split_name(split:str)->str:
-    "'train' or 'test' ('val' is taken as 'test'); anything else is an error."
+    "'train' or 'test' for the datasets with two splits ('val' is taken as 'test'); anything else is an error."
     if split not in ('train', 'test', 'val'): raise ValueError(f"split must be 'train' or 'test' ('val' = 'test'), got {split!r}")
     return 'test' if split == 'val' else split
 
+EMBEDDED_SPLITS = {'train': 500, 'val': 100, 'test': 100}   # each split's images per class, by default
+
 def embedded_dataset(
-    split:str='train',              # 'train' or 'test'
-    seed:int=0,                     # the dataset's seed: the same seed gives the same images
+    split:str='train',              # 'train', 'val' or 'test': three sets that share no image
+    seed:int=0,                     # the dataset's seed, in [0, 2**62): the same seed gives the same images
     transform=None,                 # callable on the pair `(image, mask)`, e.g. `train_transform(32, EMBEDDED_MEAN, EMBEDDED_STD)`
-    n_per_class:int|None=None,      # images per class; None: 500 for train (5000 images), 100 for test (1000)
+    n_per_class:int|None=None,      # images per class; None: EMBEDDED_SPLITS's (5000 images to train, 1000 to validate, 1000 to test)
 )->TensorImageDataset:              # items `(image (3, 32, 32), label, mask (32, 32))`
     "The synthetic dataset whose classes need token interaction; generated from its seed, cached in memory."
-    split = split_name(split)
-    if not isinstance(seed, int) or seed < 0: raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    if split not in EMBEDDED_SPLITS: raise ValueError(f"split must be 'train', 'val' or 'test', got {split!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**62:
+        raise ValueError(f"seed must be an int in [0, 2**62), got {seed!r}")
     if n_per_class is not None and (not isinstance(n_per_class, int) or isinstance(n_per_class, bool) or n_per_class < 1):
         raise ValueError(f"n_per_class must be an int >= 1 or None, got {n_per_class!r}")
-    n = n_per_class or (500 if split == 'train' else 100)
-    images, labels, masks = _embedded_cached(n, 2 * seed + (split == 'test'))
+    stream = {'train': 2 * seed, 'val': 2**63 + seed, 'test': 2 * seed + 1}[split]     # three streams that never meet
+    images, labels, masks = _embedded_cached(n_per_class or EMBEDDED_SPLITS[split], stream)
     return TensorImageDataset(images, labels, EMBEDDED_CLASSES, masks=masks, transform=transform)
 
 # %% ../../nbs/data/07_embedded.ipynb #3259449f

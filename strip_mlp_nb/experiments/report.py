@@ -210,22 +210,22 @@ def _demo(out:Path, ckpt:Path|None, model_kw:dict, data_kw:dict, config, time_li
     for name in REPORT_FILES: (out / name).unlink(missing_ok=True)      # an earlier demo's report is replaced whole
     history, facts = [], []
     if ckpt is None:
-        model, history, (_, val) = run_training(model_kw, data_kw, config, out, progress=progress, time_limit=time_limit)
+        model, history, _ = run_training(model_kw, data_kw, config, out, progress=progress, time_limit=time_limit)
         facts += [('training', f"{len(history)} epoch{'s' * (len(history) > 1)} in {sum(h['time'] for h in history):.0f} s on "
                                f"{next(model.parameters()).device} ({torch.get_num_threads()} thread{'s' * (torch.get_num_threads() > 1)}); checkpoints in `{out}`"),
                   ('recipe', ', '.join(f"{k}={v}" for k, v in DEMO_CONFIG['train'].items() if k != 'num_workers'))]
     else:
         model = check_embedded_model(ckpt, model_from_checkpoint(ckpt))   # the report reads its outputs as embedded classes
-        val, = build_datasets(data_kw, model.config.img_size, splits=('val',))
         history = list(read_checkpoint(ckpt)[1].get('history') or [])
         facts.append(('model', f"loaded from `{ckpt}`"))
-    result = evaluate(model, val, batch_size=256, confusion=True, predictions=True, progress=progress)
-    n = min(24, len(val))
-    shown, = build_datasets(data_kw, model.config.img_size, splits=('val',), transform=False)
+    test, = build_datasets(data_kw, model.config.img_size, splits=('test',))   # read once, after training
+    result = evaluate(model, test, batch_size=256, confusion=True, predictions=True, progress=progress)
+    n = min(24, len(test))
+    shown, = build_datasets(data_kw, model.config.img_size, splits=('test',), transform=False)
     images = torch.stack([shown[i][0] for i in range(n)])                    # as stored: [0, 1]
-    inputs = torch.stack([val[i][0] for i in range(n)])                      # as the model sees them
-    facts.append(('dataset', f"embedded: {len(val.classes)} classes ({', '.join(map(str, val.classes))})"))
-    report = write_report(out, model, result, images, inputs, val.classes, history, facts)
+    inputs = torch.stack([test[i][0] for i in range(n)])                      # as the model sees them
+    facts.append(('dataset', f"embedded: {len(test.classes)} classes ({', '.join(map(str, test.classes))})"))
+    report = write_report(out, model, result, images, inputs, test.classes, history, facts)
     if progress: print(f"test accuracy {result['acc']:.2%}; demo took {time.perf_counter() - t0:.0f} s")
     print(f"report: {report.resolve()} (and {report.with_suffix('.html').name} next to it)")
     return report
