@@ -22,7 +22,7 @@ from .explain.summary import model_summary, format_summary
 from .data.embedded import EMBEDDED_CLASSES
 from .data.datasets import DATA_KEYS, build_datasets
 from .training.loop import TrainConfig, evaluate, dist_info
-from .training.runtime import resolve_device
+from .training.runtime import resolve_device, one_process
 from .training.recipes import config_file, list_configs, load_train_config, read_recipe, train_config_from_dict, load_yaml
 from .training.recipes import build_model, run_training, same_classes
 from .experiments.report import demo, free_cores
@@ -240,8 +240,11 @@ def cmd_train(args)->int:
     return 0
 
 # %% ../nbs/21_cli.ipynb #821aee3c
+_CARVED = {'fashion_mnist': 0, 'digits': 0, 'caltech101': 1024}   # datasets whose validation images a seed places among the training images: its default
+
 def cmd_evaluate(args)->int:
     "strip-mlp evaluate"
+    one_process('strip-mlp evaluate')                                   # RANK / WORLD_SIZE left in the environment: one line
     if args.split == 'test' and args.val_size is not None:
         raise ValueError("--val-size takes a subset of the val split; the test split is scored whole (leave --val-size out)")
     if args.split == 'test' and args.seed is not None:
@@ -257,6 +260,11 @@ def cmd_evaluate(args)->int:
     for key in ('dataset', 'root', 'seed', 'val_size'):
         if getattr(args, key) is not None: data_kw[key] = getattr(args, key)
     if 'dataset' not in data_kw: raise ValueError("this checkpoint does not say its dataset: pass --dataset (and --root)")
+    trained = dict(meta.get('data') or {})                              # a validation split carved by another seed holds training images
+    if (name := data_kw['dataset']) in _CARVED and trained.get('dataset') == name and args.split == 'val' and args.seed not in (
+            None, seed := trained['seed'] if trained.get('seed') is not None else _CARVED[name]):
+        raise ValueError(f"--data-seed {args.seed}: {args.checkpoint} trained on {name} with data.seed {seed}, "
+                         "and a validation split placed by another seed holds some of its training images: leave --data-seed out")
     data, = build_datasets(data_kw, model.config.img_size, splits=(args.split,))
     classes = list(getattr(data, 'classes', None) or [])
     same_classes(meta.get('classes'), classes, f"cannot evaluate {args.checkpoint} on {data_kw['dataset']}")

@@ -6,7 +6,9 @@
 from __future__ import annotations
 import argparse
 import base64
+import math
 import sys
+import zipfile
 from contextlib import contextmanager
 from importlib import resources
 from numbers import Integral
@@ -14,13 +16,15 @@ from pathlib import Path
 from typing import Callable
 import os
 import tempfile
+import numpy as np
 import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['MAX_ERROR_LINE', 'eval_mode', 'atomic_write', 'check_regular_file', 'asset_path', 'regenerating', 'drop_child_names',
-           'add_child_names', 'flat_child_keys', 'shape_str', 'check_map', 'int_pair', 'figure_png', 'PictureRepr',
-           'text_table', 'OneLineParser', 'one_line', 'run_command']
+__all__ = ['MAX_NPZ_BYTES', 'MAX_ERROR_LINE', 'eval_mode', 'atomic_write', 'check_regular_file', 'check_npz', 'read_small_text',
+           'asset_path', 'regenerating', 'drop_child_names', 'add_child_names', 'flat_child_keys', 'shape_str',
+           'check_map', 'int_pair', 'figure_png', 'PictureRepr', 'text_table', 'OneLineParser', 'one_line',
+           'run_command']
 
 # %% ../nbs/31_utils.ipynb #e180209e
 @contextmanager
@@ -69,6 +73,40 @@ def _kernel_file(path:Path)->bool:
     "Whether `path` lies on /proc or /sys (their files say size 0, and a read may wait forever)."
     dev = path.stat().st_dev
     return any(os.path.isdir(root) and os.stat(root).st_dev == dev for root in ('/proc', '/sys'))
+
+# %% ../nbs/31_utils.ipynb #52e434fa
+MAX_NPZ_BYTES = 64 << 20         # the package's stored arrays take a few KB
+
+def check_npz(
+    path:str|Path,              # an .npz file
+    max_bytes:int=MAX_NPZ_BYTES, # the most its arrays may hold in all
+)->Path:                        # `path`, as a Path, safe for np.load
+    "`path` if it is a regular .npz file whose arrays hold what their headers declare, within `max_bytes`; a ValueError otherwise."
+    path, total = check_regular_file(path, '.npz file'), 0
+    try:
+        with zipfile.ZipFile(path) as z:
+            for m in z.infolist():
+                total += m.file_size
+                if total > max_bytes or m.file_size > 64 * m.compress_size + (1 << 16):
+                    raise ValueError(f"{path}: its member {m.filename} declares {m.file_size:,} bytes from {m.compress_size:,} "
+                                     f"compressed (at most {max_bytes:,} in all, 64x inflation): refused before reading")
+                with z.open(m) as f:
+                    version = np.lib.format.read_magic(f)
+                    shape, _, dtype = (np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0)(f)
+                if dtype.hasobject or math.prod(shape) * dtype.itemsize > m.file_size:
+                    raise ValueError(f"{path}: its array {m.filename} declares {shape} of {dtype} in a member of {m.file_size:,} bytes: refused")
+    except (zipfile.BadZipFile, OSError, EOFError) as e: raise ValueError(f"{path}: not a readable .npz file ({e})") from None
+    return path
+
+def read_small_text(
+    path:str|Path,              # a text file the package reads whole (a JSON of stored runs, say)
+    what:str='file',            # for the message
+    max_bytes:int=16 << 20,     # the most it may hold
+)->str:
+    "The text of `path`, a regular file of at most `max_bytes`; a ValueError for a FIFO, a device or a file too large."
+    path = check_regular_file(path, what)
+    if (size := path.stat().st_size) > max_bytes: raise ValueError(f"{path}: {size:,} bytes, more than a {what} holds ({max_bytes:,}): not read")
+    return path.read_text()
 
 # %% ../nbs/31_utils.ipynb #73648257
 def asset_path(

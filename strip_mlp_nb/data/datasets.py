@@ -26,9 +26,10 @@ from .. import moved_names
 # %% auto #0
 __all__ = ['DIGITS_MEAN', 'DIGITS_STD', 'FASHION_MNIST_ROOT', 'FASHION_MNIST_CLASSES', 'FASHION_MNIST_MEAN', 'FASHION_MNIST_STD',
            'MAX_PICKLE_OPS', 'CIFAR10_MEAN', 'CIFAR10_STD', 'CIFAR100_MEAN', 'CIFAR100_STD', 'MAX_CIFAR_FILE',
-           'MAX_ARCHIVE_MEMBERS', 'MAX_ARCHIVE_BYTES', 'DATA_KEYS', 'stratified_split', 'digits_dataset', 'read_idx',
-           'fashion_mnist_dataset', 'ArrayUnpickler', 'load_array_pickle', 'cifar_dataset', 'dataset_stats',
-           'dataset_transform', 'check_data', 'build_datasets', 'data_loaders']
+           'MAX_ARCHIVE_MEMBERS', 'MAX_ARCHIVE_BYTES', 'MAX_TAR_HEADER', 'DATA_KEYS', 'stratified_split',
+           'digits_dataset', 'read_idx', 'fashion_mnist_dataset', 'ArrayUnpickler', 'load_array_pickle',
+           'cifar_file_limit', 'cifar_dataset', 'dataset_stats', 'dataset_transform', 'check_data', 'build_datasets',
+           'data_loaders']
 
 # %% ../../nbs/data/24_datasets.ipynb #69b84ba2
 DIGITS_MEAN, DIGITS_STD = (0.3047,) * 3, (0.3234,) * 3
@@ -229,27 +230,32 @@ _CIFAR = {10: dict(folder='cifar-10-batches-py', archive='cifar-10-python.tar.gz
 
 MAX_CIFAR_FILE = 256 << 20     # the largest CIFAR file is CIFAR-100's `train`, 155 MB: larger ones are refused unread
 MAX_ARCHIVE_MEMBERS = 64       # a CIFAR archive holds at most 9 (its folder and files): more are not read
+MAX_ARCHIVE_BYTES = 256 << 20   # CIFAR's archives inflate to about 180 MB: reading stops at this many bytes
+MAX_TAR_HEADER = 1 << 20       # a CIFAR archive's tar headers (GNU long names, pax records) hold a few hundred bytes
 
-MAX_ARCHIVE_BYTES = 1 << 30     # CIFAR's archives inflate to about 180 MB: reading stops at this many bytes
+def cifar_file_limit(name:str)->int:
+    "The most bytes the CIFAR file `name` may hold: a quarter over its real size (1 MB for the class names), at most MAX_CIFAR_FILE."
+    return min(MAX_CIFAR_FILE, 1 << 20 if name.endswith('meta') else 200 << 20 if name == 'train' else 40 << 20)
 
 class _CappedStream:
-    "An archive's inflated stream that refuses a read over MAX_CIFAR_FILE bytes (a header declaring a 1 GB name) or past MAX_ARCHIVE_BYTES."
-    def __init__(self, f, where:str): self.f, self.where = f, where
+    "An archive's inflated stream that refuses a read over `limit` bytes (a header declaring a 1 GB name) or past MAX_ARCHIVE_BYTES."
+    def __init__(self, f, where:str): self.f, self.where, self.limit = f, where, MAX_TAR_HEADER   # headers, until a member is read
     def _check(self, end:int):
         if end > MAX_ARCHIVE_BYTES: raise ValueError(f"{self.where}: reading past {MAX_ARCHIVE_BYTES:,} inflated bytes, more than a "
                                                      "CIFAR archive holds (MAX_ARCHIVE_BYTES): not read further")
     def read(self, n:int=-1)->bytes:
-        if n is None or n < 0 or n > MAX_CIFAR_FILE: raise ValueError(f"{self.where}: a header or member declares {n:,} bytes, more "
-                                                                      f"than any CIFAR file (MAX_CIFAR_FILE): refused before reading")
+        if n is None or n < 0 or n > self.limit: raise ValueError(f"{self.where}: a tar header declares {n:,} bytes, more than a CIFAR "
+                                                                  f"archive's headers hold (MAX_TAR_HEADER, {MAX_TAR_HEADER:,}): refused before reading")
         self._check(self.f.tell() + n); return self.f.read(n)
     def seek(self, pos:int, whence:int=0)->int:
         self._check(pos if whence == 0 else self.f.tell() + pos); return self.f.seek(pos, whence)
     def tell(self)->int: return self.f.tell()
 
-def _check_size(size:int, where:str):
-    "Refuse a file (or an archive member) that declares more than MAX_CIFAR_FILE bytes, before reading it."
-    if size > MAX_CIFAR_FILE: raise ValueError(f"{where}: {size:,} bytes, more than any CIFAR file (MAX_CIFAR_FILE, "
-                                               f"{MAX_CIFAR_FILE:,}): refused before reading")
+def _check_size(size:int, where:str, name:str):
+    "Refuse the CIFAR file `name` (or an archive member) that declares more bytes than `cifar_file_limit(name)`, before reading it."
+    if size > (limit := cifar_file_limit(name)):
+        raise ValueError(f"{where}: {size:,} bytes, more than a CIFAR file {name} holds ({limit:,}; MAX_CIFAR_FILE "
+                         f"{MAX_CIFAR_FILE:,}): refused before reading")
 
 # %% ../../nbs/data/24_datasets.ipynb #e26b0191
 def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path for messages)}
@@ -258,19 +264,22 @@ def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path
     if folder.is_dir():
         missing = [n for n in names if not (folder / n).is_file()]
         if missing: raise FileNotFoundError(f"{folder}: missing {', '.join(missing)} (expected {', '.join(names)})")
-        for n in names: check_regular_file(folder / n, 'CIFAR file'); _check_size((folder / n).stat().st_size, str(folder / n))
+        for n in names: check_regular_file(folder / n, 'CIFAR file'); _check_size((folder / n).stat().st_size, str(folder / n), n)
         return {n: ((folder / n).read_bytes(), str(folder / n)) for n in names}
     if archive.is_file():
         check_regular_file(archive, 'CIFAR archive')                          # /proc files say 'regular' and may block
         wanted, found = {f"{spec['folder']}/{n}": n for n in names}, {}
         try:
-            with gzip.open(archive) as gz, tarfile.open(fileobj=_CappedStream(gz, str(archive)), mode='r:') as tar:
+            stream = _CappedStream(gzip.open(archive), str(archive))
+            with stream.f, tarfile.open(fileobj=stream, mode='r:') as tar:
                 for k, member in enumerate(tar):
                     if k >= MAX_ARCHIVE_MEMBERS: raise ValueError(f"{archive}: more than {MAX_ARCHIVE_MEMBERS} members, more than a "
                                                                   "CIFAR archive holds (MAX_ARCHIVE_MEMBERS): not read further")
                     if member.isfile() and member.name in wanted:
-                        _check_size(member.size, f"{archive}:{member.name}")          # the size its header declares
-                        found[wanted[member.name]] = (tar.extractfile(member).read(), f"{archive}:{member.name}")
+                        _check_size(member.size, f"{archive}:{member.name}", wanted[member.name])   # the size its header declares
+                        stream.limit = member.size                                 # one read of the member, then headers again
+                        try: found[wanted[member.name]] = (tar.extractfile(member).read(), f"{archive}:{member.name}")
+                        finally: stream.limit = MAX_TAR_HEADER
                         if len(found) == len(wanted): break                        # all there: nothing more to read
         except (tarfile.TarError, OSError, EOFError, zlib.error) as e:
             raise ValueError(f"{archive}: not a readable .tar.gz archive ({e})") from e

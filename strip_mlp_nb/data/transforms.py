@@ -4,6 +4,8 @@
 
 # %% ../../nbs/data/23_transforms.ipynb #e7979ba5
 from __future__ import annotations
+import math
+from numbers import Real
 import torch
 import torch.nn.functional as F
 from ..utils import int_pair
@@ -14,6 +16,19 @@ __all__ = ['Compose', 'Normalize', 'RandomHorizontalFlip', 'RandomCropWithPaddin
 
 # %% ../../nbs/data/23_transforms.ipynb #59612775
 from ..models.model_api import IMAGENET_MEAN, IMAGENET_STD
+
+# %% ../../nbs/data/23_transforms.ipynb #5e1c0a7d
+def _norm_constants(mean, std)->tuple:
+    "`mean` and `std` as tuples of floats of one length, every std >= 1e-6; else a ValueError naming the argument."
+    def floats(name, v):
+        if not (isinstance(v, (tuple, list)) and len(v) and all(isinstance(x, Real) and not isinstance(x, bool)
+                                                              and math.isfinite(x) and abs(x) <= 1e30 for x in v)):
+            raise ValueError(f"Normalize: {name} must be a list or tuple of finite numbers (|x| <= 1e30), one per channel, got {v!r}")
+        return tuple(float(x) for x in v)
+    mean, std = floats('mean', mean), floats('std', std)
+    if min(std) < 1e-6: raise ValueError(f"Normalize: every std must be >= 1e-6 (0, tiny or negative blows up or flips the image), got {std}")
+    if len(mean) != len(std): raise ValueError(f"Normalize: mean and std must have one length (1, or the images' channels), got {mean} and {std}")
+    return mean, std
 
 # %% ../../nbs/data/23_transforms.ipynb #9208d9b0
 def _apply(x, on_image, on_mask=None):
@@ -37,9 +52,17 @@ class Compose:
 
 class Normalize:
     "(image - mean) / std per channel; a mask passes unchanged."
-    def __init__(self, mean:tuple, std:tuple):
+    def __init__(self,
+                 mean:tuple,    # one number per channel, or one for all channels
+                 std:tuple):    # as many numbers as `mean`, each >= 1e-6
+        mean, std = _norm_constants(mean, std)
         self.mean, self.std = torch.tensor(mean)[:, None, None], torch.tensor(std)[:, None, None]   # (C, 1, 1)
-    def __call__(self, x): return _apply(x, lambda image: (image - self.mean) / self.std, lambda mask: mask)
+    def _image(self, image:torch.Tensor)->torch.Tensor:
+        C = len(self.mean)
+        if image.dim() < 3 or C > 1 and image.shape[-3] != C:      # else broadcasting would add channels silently
+            raise ValueError(f"Normalize: {C} channel constants do not fit an image of shape {tuple(image.shape)}: give (C, H, W) or (N, C, H, W) with C = {C}")
+        return (image - self.mean) / self.std
+    def __call__(self, x): return _apply(x, self._image, lambda mask: mask)
     def __repr__(self)->str: return f"Normalize(mean={[round(m, 4) for m in self.mean.flatten().tolist()]}, std={[round(s, 4) for s in self.std.flatten().tolist()]})"
 
 class RandomHorizontalFlip:

@@ -34,7 +34,7 @@ def complete_run(row:dict)->dict:
     "A run with the fields every run has now (files of the first ablation grid lack img_size, selected_on, test_acc)."
     return {'img_size': 32, 'selected_on': 'last epoch', **row, 'test_acc': row.get('test_acc', row.get('acc'))}
 
-MAX_RESULTS_BYTES = 64 << 20  # a run's row is about 2 KB: 30,000 runs
+MAX_RESULTS_BYTES = 16 << 20  # a run's row is about 2 KB: 8,000 runs (the stored grids hold well under 1 MB)
 
 def read_results(path)->list[dict]:
     "The runs a results file holds ([] when there is none); a ValueError for anything else."
@@ -43,20 +43,34 @@ def read_results(path)->list[dict]:
     check_regular_file(path, 'results file')                           # a FIFO would wait for a writer forever
     if (size := path.stat().st_size) > MAX_RESULTS_BYTES:
         raise ValueError(f"{path}: {size:,} bytes, more than a results file holds (MAX_RESULTS_BYTES, {MAX_RESULTS_BYTES:,}): not read")
-    try: rows = json.loads(path.read_text())
+    text = path.read_text()
+    if (n := text.count('[') + text.count('{')) > len(text) // 16 + 1:  # a run's row has a few in 2 KB; each costs ~60 bytes parsed
+        raise ValueError(f"{path}: {n:,} lists and mappings in {len(text):,} characters, more than runs hold: not a results file")
+    try: rows = json.loads(text)
     except json.JSONDecodeError as e: raise ValueError(f"{path} is not a results file (invalid JSON: {e})") from None
+    except RecursionError: raise ValueError(f"{path} nests lists or mappings deeper than Python reads: not a results file") from None
     if not isinstance(rows, list) or not all(isinstance(r, dict) and {'dataset', 'variant', 'seed'} <= set(r)
                                              and ('test_acc' in r or 'acc' in r) for r in rows):
         raise ValueError(f"{path} is not a results file: expected a list of runs with dataset, variant, seed, test_acc")
-    rows = [complete_run(r) for r in rows]
+    rows, first = [complete_run(r) for r in rows], {}
     for k, r in enumerate(rows, 1):                                     # a number of the wrong kind would be averaged in silence
         if why := _bad_run(r): raise ValueError(f"{path}: run {k} ({r.get('variant')!r}, seed {r.get('seed')!r}): {why}")
+        if (j := first.setdefault(run_key(r), k)) != k:                 # merge_results would keep one, run_grid the other
+            raise ValueError(f"{path}: runs {j} and {k} are both run {run_key(r)}: a file holds each run once; remove one")
     return rows
 
+# %% ../../nbs/experiments/41_grid.ipynb #217d256c
+_COUNTS = ('params', 'macs', 'epochs', 'best_epoch', 'train_size', 'val_size', 'test_size', 'threads')   # whole numbers
+
 def _bad_run(r:dict)->str|None:
-    "What makes a run's row unusable, or None: names as strings, seed and img_size whole numbers, accuracies fractions."
+    "What makes a run's row unusable, or None: names as strings, counts whole numbers, accuracies fractions."
     if not all(isinstance(r[k], str) for k in ('dataset', 'variant')): return "dataset and variant must be names"
     if not all(type(r.get(k)) is int and r[k] >= 0 for k in ('seed', 'img_size')): return "seed and img_size must be whole numbers"
+    for k in (*_COUNTS, 'seconds'):                                     # where present: the tables divide and average them
+        if k not in r: continue
+        v, whole = r[k], k in _COUNTS
+        if not ((type(v) is int or not whole and type(v) is float and math.isfinite(v)) and v >= 0):
+            return f"{k} must be a {'whole' if whole else 'finite'} number >= 0, got {v!r}"
     for k in ('test_acc', 'val_acc'):
         v = r.get(k)
         if (k == 'test_acc' or v is not None) and not (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1):

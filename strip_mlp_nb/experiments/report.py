@@ -19,6 +19,7 @@ from ..explain.summary import image_footprint
 from ..data.datasets import build_datasets
 from ..training.loop import evaluate
 from ..training.run_folder import run_folder, RUN_FILES
+from ..training.runtime import one_process
 from ..training.recipes import DEMO_CONFIG, train_config_from_dict, run_training
 from ..training.shipped import SHIPPED_MODEL, check_embedded_model
 
@@ -193,6 +194,7 @@ def demo(
     if ckpt is not None and not ckpt.exists():
         raise FileNotFoundError(f"no trained model at {ckpt}: give an existing checkpoint, or train one with "
                                 "pretrained=None (on the command line: leave out --pretrained)")
+    one_process('demo')                                                 # RANK / WORLD_SIZE left set: refused before any file is touched
     model_kw, data_kw, config = train_config_from_dict(DEMO_CONFIG, 'DEMO_CONFIG')     # every value checked first
     if epochs is not None: config = dataclasses.replace(config, epochs=epochs, warmup_epochs=min(config.warmup_epochs, epochs))
     if train_size is not None: data_kw['train_size'] = train_size

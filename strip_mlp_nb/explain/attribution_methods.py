@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from captum.attr import IntegratedGradients, NoiseTunnel, Saliency, Occlusion, GradientShap, LayerGradCam, LayerAttribution
 from ..layers.blocks import StripMixingBlock
-from ..utils import eval_mode
+from ..utils import eval_mode, atomic_write
 
 # %% auto #0
 __all__ = ['METHODS', 'model_input_size', 'image_batch', 'attribution_targets', 'layer_names', 'resolve_layer', 'batch_chunks',
@@ -245,6 +245,20 @@ def _check_options(options:dict, seed)->None:
         raise ValueError(f"stdevs must be a number >= 0 (the noise's standard deviation), got {v!r}")
     if not whole(seed, 0) or seed >= 2**32: raise ValueError(f"seed must be a whole number in [0, 2**32 - 1], got {seed!r}")
 
+def _check_baselines(baselines, x:torch.Tensor, method:str)->None:
+    "Raise unless `baselines` fits the images `x` (N, C, H, W) as `_baseline` and Captum take it; NaN is refused in `attribute`."
+    if baselines is None: return
+    number = isinstance(baselines, (int, float)) and not isinstance(baselines, bool)
+    if not (number or isinstance(baselines, torch.Tensor)):
+        raise TypeError(f"baselines must be a number or a tensor of images {tuple(x.shape[1:])}, got {type(baselines).__name__}")
+    b, (N, *image) = (() if number else tuple(baselines.shape)), tuple(x.shape)
+    if method == 'gradshap':                      # a distribution of baselines: any number of whole images
+        if len(b) != 4 or b[0] < 1 or list(b[1:]) != image:
+            raise ValueError(f"gradshap's baselines must be a tensor of images (K, {', '.join(map(str, image))}), got {baselines if number else b}")
+    elif b != (N, *image) and (len(b) > 4 or len(b) == 4 and b[0] != 1 or any(s not in (1, t) for s, t in zip(b[::-1], image[::-1]))):
+        raise ValueError(f"baselines of shape {b} do not fit {N} images {tuple(image)}: give a number, one image {tuple(image)} "
+                         f"or {(1, *image)}, or one per image {(N, *image)}")
+
 # %% ../../nbs/explain/42_attribution_methods.ipynb #65ed5b31
 def attribute(
     model:nn.Module,            # an image classifier, e.g. `shipped_model()`; its train/eval modes are restored after
@@ -268,6 +282,7 @@ def attribute(
     bad = [k for k, v in kwargs.items() if isinstance(v, (int, float, torch.Tensor)) and not torch.isfinite(torch.as_tensor(v, dtype=torch.float64)).all()]
     if bad: raise ValueError(f"option(s) {bad} hold NaN or infinite values: the maps would be NaN")
     x = image_batch(model, images)
+    _check_baselines(kwargs.get('baselines'), x, method)
     with eval_mode(model), no_inplace(model), seeded(seed, [x.device] if x.device.type == 'cuda' else []):
         t = attribution_targets(model, x, target, internal_batch_size)
         if method == 'gradcam': kwargs['layer'] = layer
@@ -289,8 +304,8 @@ def save_json(
     digits:int=5,       # significant digits kept of every float
 )->Path:
     "Write `obj` as JSON, tensors as lists and floats rounded, to `path`."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(_jsonable(obj, digits)))
+    with atomic_write(path) as f: f.write(json.dumps(_jsonable(obj, digits)))   # whole or not at all; a FIFO there is replaced, never waited on
+    path = Path(path)
     return path
 
 # %% ../../nbs/explain/42_attribution_methods.ipynb #ad3d4f99

@@ -13,7 +13,7 @@ from torch import nn
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.colors import LogNorm
-from ..utils import eval_mode, asset_path, text_table
+from ..utils import eval_mode, asset_path, text_table, atomic_write, check_npz, read_small_text
 
 # %% auto #0
 __all__ = ['ERF_FILES', 'effective_receptive_field', 'erf_area_ratios', 'show_erfs', 'save_erf_comparison', 'load_erf_comparison',
@@ -125,14 +125,14 @@ def save_erf_comparison(
     meta=ERF_FILES[1],          # the runs and the area ratios, JSON
 ):
     "Write `erf_comparison`'s maps (float16 npz, a few KB) and its runs and area ratios (JSON)."
-    np.savez_compressed(npz, **{k: v.numpy().astype(np.float16) for k, v in result['maps'].items()})
+    with atomic_write(npz, 'wb') as f: np.savez_compressed(f, **{k: v.numpy().astype(np.float16) for k, v in result['maps'].items()})
     ratios = {k: {str(t): round(r['ratio'], 4) for t, r in erf_area_ratios(v).items()} for k, v in result['maps'].items()}
-    Path(meta).write_text(json.dumps(dict(runs=result['runs'], area_ratios=ratios), indent=1))
+    with atomic_write(meta) as f: f.write(json.dumps(dict(runs=result['runs'], area_ratios=ratios), indent=1))
 
 def load_erf_comparison(npz=ERF_FILES[0], meta=ERF_FILES[1])->dict:
     "The stored `erf_comparison`: maps (float32 tensors), runs and area ratios."
-    with np.load(npz) as f: maps = {k: torch.from_numpy(f[k].astype(np.float32)) for k in f.files}
-    return dict(maps=maps, **json.loads(Path(meta).read_text()))
+    with np.load(check_npz(npz)) as f: maps = {k: torch.from_numpy(f[k].astype(np.float32)) for k in f.files}   # sizes checked first
+    return dict(maps=maps, **json.loads(read_small_text(meta, 'ERF runs file')))
 
 # %% ../../nbs/explain/10_erf.ipynb #05affe18
 def format_area_ratios(maps:dict, thresholds:tuple=(0.2, 0.3, 0.5, 0.99))->str:

@@ -100,8 +100,8 @@ def _check_declared(src, name:str):
 
 # %% ../../nbs/models/20_checkpoint.ipynb #7a0ce932
 def _check_views(obj, name:str):
-    "Refuse tensors that declare more bytes than their storage holds (expanded views), or more than the limit in all."
-    total, stack, seen = 0, [obj], set()
+    "Refuse tensors that declare more bytes than their storage holds (expanded views), far more in all than the storages hold, or more than the limit."
+    total, stack, seen, stored = 0, [obj], set(), {}
     while stack:
         x = stack.pop()
         if isinstance(x, torch.Tensor):
@@ -111,11 +111,14 @@ def _check_views(obj, name:str):
             if size > held: raise CheckpointError(f"{name}: a tensor of shape {tuple(x.shape)} declares {size:,} bytes on a "
                                                   f"storage of {held:,} (an expanded view): torch.save of a model's weights does not "
                                                   "write such tensors; refused before using them")
-            total += size
+            total += size; stored[x.untyped_storage().data_ptr()] = held
         elif isinstance(x, (dict, list, tuple)) and id(x) not in seen:
             seen.add(id(x)); stack.extend(x.values() if isinstance(x, dict) else x)
     if total > MAX_CHECKPOINT_BYTES:
         raise CheckpointError(f"{name}: its tensors declare {total:,} bytes in all, more than MAX_CHECKPOINT_BYTES ({MAX_CHECKPOINT_BYTES:,})")
+    if total > 8 * (held := sum(stored.values())) + (64 << 20):        # tied weights share a storage twice, not thousands of times
+        raise CheckpointError(f"{name}: its tensors declare {total:,} bytes in all, views of {held:,} bytes of storage: a model's weights "
+                              "share storages seldom and little; refused before building a model that size")
 
 # %% ../../nbs/models/20_checkpoint.ipynb #f2a23716
 def _torch_load(src, name:str):

@@ -30,6 +30,7 @@ class _Bounded:
     def __init__(self, f, size:int, name:str): self.f, self.size, self.name = f, size, name
     def read(self, n:int=-1)->bytes:
         left = self.size - self.f.tell()
+        if n > left and n <= 8: raise DeclaredTooMuch(f"{self.name} ends in the middle of a pickle ({self.size:,} bytes): not a checkpoint, or a cut one")
         if n > left: raise DeclaredTooMuch(f"{self.name} declares a value of {n:,} bytes with {left:,} left in the file: refused before reading")
         return self.f.read(n)
     def readline(self)->bytes: return self.f.readline(max(self.size - self.f.tell(), 0))
@@ -47,7 +48,7 @@ class _Scan(pickle.Unpickler):
             storage_type, key, numel = pid[1], pid[2], pid[4]
             if not isinstance(numel, int) or numel < 0 or not hasattr(storage_type, 'dtype'):
                 raise DeclaredTooMuch(f"{self.name}: a storage declared as {numel!r} elements of {storage_type!r}: refused")
-            self.storages[key] = numel * storage_type.dtype.itemsize
+            self.storages[key] = max(self.storages.get(key, 0), numel * storage_type.dtype.itemsize)   # a key named twice: torch takes its first
         return _Inert()
 
 # %% ../../nbs/models/54_legacy_checkpoints.ipynb #909fd5e8
@@ -61,6 +62,7 @@ def check_legacy(
     start = f.tell()
     try:
         size = f.seek(0, os.SEEK_END); f.seek(start)
+        if size == 0: raise DeclaredTooMuch(f"{name} is empty (0 bytes): not a checkpoint")
         reader, storages = _Bounded(f, size, name), {}
         try:
             if _Scan(reader, storages).load() != torch.serialization.MAGIC_NUMBER: return   # not this format: torch says so

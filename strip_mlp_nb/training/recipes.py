@@ -150,7 +150,7 @@ def build_model(
 
 # %% ../../nbs/training/26_recipes.ipynb #e9954830
 def unique_key_loader():
-    "PyYAML's SafeLoader, except that a key given twice in a mapping (naming both lines) or an alias is an error."
+    "PyYAML's SafeLoader, except that a key given twice (naming both lines) or an alias is an error, and 5e-4 a float (YAML 1.2)."
     import yaml
     class UniqueKeyLoader(yaml.SafeLoader):
         def compose_node(self, parent, index):                         # an alias (*name) repeats a node: refused
@@ -183,6 +183,8 @@ def unique_key_loader():
         kind = node.tag.rsplit(':', 1)[-1]
         return getattr(yaml.SafeLoader, f'construct_yaml_{kind}')(loader, node)
     for kind in ('int', 'float'): UniqueKeyLoader.add_constructor(f'tag:yaml.org,2002:{kind}', number)
+    UniqueKeyLoader.add_implicit_resolver(                             # YAML 1.2 floats YAML 1.1 reads as text: 5e-4, 1E3, 1.0e3
+        'tag:yaml.org,2002:float', re.compile(r'^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$'), list('-+.0123456789'))
     return UniqueKeyLoader
 
 # %% ../../nbs/training/26_recipes.ipynb #128d2ae0

@@ -9,14 +9,15 @@ import os
 import random
 import sys
 import threading
+import time
 from typing import NamedTuple
 import numpy as np
 import torch
 import torch.distributed as dist
 
 # %% auto #0
-__all__ = ['DIST_TIMEOUT', 'DistInfo', 'dist_info', 'init_distributed', 'resolve_device', 'amp_dtype', 'epoch_seed',
-           'seed_everything', 'rng_state', 'set_rng_state', 'bars_shown']
+__all__ = ['DIST_TIMEOUT', 'DistInfo', 'dist_info', 'one_process', 'init_distributed', 'resolve_device', 'amp_dtype',
+           'epoch_seed', 'seed_everything', 'rng_state', 'set_rng_state', 'bars_shown']
 
 # %% ../../nbs/training/33_runtime.ipynb #2f8b5e18
 class DistInfo(NamedTuple):
@@ -30,12 +31,33 @@ class DistInfo(NamedTuple):
     @property
     def distributed(self)->bool: return self.world_size > 1
 
-def dist_info()->DistInfo:
-    "Rank, world size and local rank: from the process group if one is running, else from torchrun's variables."
-    local = int(os.environ.get('LOCAL_RANK', 0))
-    if dist.is_available() and dist.is_initialized(): return DistInfo(dist.get_rank(), dist.get_world_size(), local)
-    return DistInfo(int(os.environ.get('RANK', 0)), int(os.environ.get('WORLD_SIZE', 1)), local)
+# %% ../../nbs/training/33_runtime.ipynb #78a0285c
+def _env_int(name:str, default:int)->int:
+    "A whole number from torchrun's environment variable `name`, or `default` when it is unset; a ValueError naming it."
+    if (v := os.environ.get(name)) is None: return default
+    try: return int(v)
+    except ValueError: raise ValueError(f"the environment variable {name}={v!r} is not a whole number "
+                                        "(torchrun sets it; unset it to run one process)") from None
 
+def dist_info()->DistInfo:
+    "Rank, world size and local rank: from the process group if one is running, else from torchrun's variables (checked)."
+    local = _env_int('LOCAL_RANK', 0)
+    if dist.is_available() and dist.is_initialized(): return DistInfo(dist.get_rank(), dist.get_world_size(), local)
+    rank, world = _env_int('RANK', 0), _env_int('WORLD_SIZE', 1)
+    if world < 1 or not 0 <= rank < world or local < 0 or (world > 1 and 'RANK' not in os.environ):
+        raise ValueError(f"the environment says RANK={os.environ.get('RANK', '(unset)')}, WORLD_SIZE={os.environ.get('WORLD_SIZE', '(unset)')}, "
+                         f"LOCAL_RANK={os.environ.get('LOCAL_RANK', '(unset)')}: a process's rank runs from 0 to WORLD_SIZE - 1 "
+                         "(torchrun sets all three; unset them to run one process)")
+    return DistInfo(rank, world, local)
+
+def one_process(what:str)->DistInfo:
+    "This process's place, or a ValueError when the environment says it is one of several: `what` runs in one process."
+    if (info := dist_info()).distributed:
+        raise ValueError(f"{what} runs in one process, but the environment says this is rank {info.rank} of {info.world_size} "
+                         "(WORLD_SIZE and RANK, which torchrun sets): unset them")
+    return info
+
+# %% ../../nbs/training/33_runtime.ipynb #712da754
 DIST_TIMEOUT = 600.0   # seconds the processes of a group wait for each other, at the start and in every collective
 
 def init_distributed(
@@ -53,10 +75,12 @@ def init_distributed(
             f"rank {info.rank}: waiting up to {timeout:.0f} s for the {info.world_size} processes of WORLD_SIZE to meet at {where} "
             "(RANK and WORLD_SIZE come from the environment: torchrun sets them; unset them to run one process)", file=sys.stderr))
         said.daemon = True; said.start()
+        start = time.monotonic()
         try: dist.init_process_group(backend or ('nccl' if cuda else 'gloo'), timeout=datetime.timedelta(seconds=timeout))
         except (RuntimeError, ValueError) as e:                           # torch's DistStoreError and friends
-            raise ConnectionError(f"rank {info.rank} of {info.world_size}: the process group at {where} did not form (waited up "
-                                  f"to {timeout:.0f} s; {type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''})") from e
+            raise ConnectionError(f"rank {info.rank} of {info.world_size}: the process group at {where} did not form (after "
+                                  f"{time.monotonic() - start:.0f} s of at most {timeout:.0f}; {type(e).__name__}: "
+                                  f"{str(e).splitlines()[0][:200] if str(e) else ''})") from e
         finally: said.cancel()
         info = dist_info()
     return info
