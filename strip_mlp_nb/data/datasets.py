@@ -20,7 +20,7 @@ from torch.utils.data import Dataset, DataLoader, Subset
 from .embedded import TensorImageDataset, embedded_dataset, EMBEDDED_MEAN, EMBEDDED_STD, split_name
 from ..utils import check_regular_file
 from .transforms import IMAGENET_MEAN, IMAGENET_STD, train_transform, eval_transform
-from .image_folders import image_folder_dataset, caltech101_dataset, class_folders, check_fraction
+from .image_folders import image_folder_dataset, caltech101_dataset, class_folders, check_fraction, check_disjoint_splits
 from .. import moved_names
 
 # %% auto #0
@@ -209,9 +209,14 @@ def load_array_pickle(
 ):
     "Unpickle `data` allowing only numpy arrays and plain data; errors name `where`."
     try:
-        for k, _ in enumerate(pickletools.genops(io.BytesIO(data))):           # counted before any object is built
+        memoised = 0
+        for k, (op, arg, _) in enumerate(pickletools.genops(io.BytesIO(data))):   # counted before any object is built
             if k >= MAX_PICKLE_OPS: raise pickle.UnpicklingError(f"{where}: more than {MAX_PICKLE_OPS:,} pickle operations "
                 f"(MAX_PICKLE_OPS; a CIFAR batch has about 200,000): refused before unpickling")
+            if op.name in ('PUT', 'BINPUT', 'LONG_BINPUT') and arg > memoised + 1:   # the unpickler sizes its memo from the index
+                raise pickle.UnpicklingError(f"{where}: a memo index of {arg:,} where {memoised:,} objects are memoised "
+                                             "(a pickler numbers them in order, from 0 or, Python 2's, 1): refused before unpickling")
+            memoised += op.name in ('PUT', 'BINPUT', 'LONG_BINPUT', 'MEMOIZE')
         return ArrayUnpickler(io.BytesIO(data), where).load()
     except pickle.UnpicklingError as e:
         if str(e).startswith(where): raise
@@ -388,7 +393,9 @@ def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
     if name == 'caltech101': return caltech101_dataset(root, which, **kw)
     if name == 'image_folder':                                           # one class list for both splits: train/'s
         classes = [f.name for f in class_folders(Path(root) / 'train')]
-        return image_folder_dataset(Path(root) / ('train' if split == 'train' else 'val'), transform=transform, classes=classes)
+        data = image_folder_dataset(Path(root) / ('train' if split == 'train' else 'val'), transform=transform, classes=classes)
+        if split != 'train': check_disjoint_splits(image_folder_dataset(Path(root) / 'train', classes=classes), data)
+        return data
     raise ValueError(f"unknown dataset {name!r}; known: {DATA_KEYS['dataset']}")
 
 # %% ../../nbs/data/24_datasets.ipynb #e46f98ae
@@ -402,8 +409,8 @@ def check_data(
     if 'dataset' not in data: raise ValueError(f"the data section needs a dataset: {DATA_KEYS['dataset']}")
     if not isinstance(data['dataset'], str): raise ValueError(f"data.dataset must be a name, got {data['dataset']!r}: {DATA_KEYS['dataset']}")
     if (v := data.get('root')) is not None and not isinstance(v, (str, os.PathLike)): raise ValueError(f"data.root must be a folder, got {v!r}")
-    if (v := data.get('seed')) is not None and not (_whole(v, 0) and v < 2**63):
-        raise ValueError(f"data.seed must be a whole number in [0, 2**63 - 1], got {v!r}")
+    if (v := data.get('seed')) is not None and not (_whole(v, 0) and v < 2**30):   # PyTorch's generators keep 32 bits of a seed
+        raise ValueError(f"data.seed must be a whole number in [0, 2**30 - 1], got {v!r}")
     if not isinstance(data.get('augment', True), bool): raise ValueError(f"data.augment must be true or false, got {data['augment']!r}")
     for key in ('train_size', 'val_size'):
         if (v := data.get(key)) is not None and not _whole(v, 1): raise ValueError(f"data.{key} must be a whole number of images >= 1, got {v!r}")

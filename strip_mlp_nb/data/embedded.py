@@ -170,17 +170,17 @@ EMBEDDED_SPLITS = {'train': 500, 'val': 100, 'test': 100}   # each split's image
 
 def embedded_dataset(
     split:str='train',              # 'train', 'val' or 'test': three sets that share no image
-    seed:int=0,                     # the dataset's seed, in [0, 2**62): the same seed gives the same images
+    seed:int=0,                     # the dataset's seed, in [0, 2**30): the same seed gives the same images
     transform=None,                 # callable on the pair `(image, mask)`, e.g. `train_transform(32, EMBEDDED_MEAN, EMBEDDED_STD)`
     n_per_class:int|None=None,      # images per class; None: EMBEDDED_SPLITS's (5000 images to train, 1000 to validate, 1000 to test)
 )->TensorImageDataset:              # items `(image (3, 32, 32), label, mask (32, 32))`
     "The synthetic dataset whose classes need token interaction; generated from its seed, cached in memory."
     if split not in EMBEDDED_SPLITS: raise ValueError(f"split must be 'train', 'val' or 'test', got {split!r}")
-    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**62:
-        raise ValueError(f"seed must be an int in [0, 2**62), got {seed!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**30:   # PyTorch keeps 32 bits of a seed
+        raise ValueError(f"seed must be an int in [0, 2**30), got {seed!r}")
     if n_per_class is not None and (not isinstance(n_per_class, int) or isinstance(n_per_class, bool) or n_per_class < 1):
         raise ValueError(f"n_per_class must be an int >= 1 or None, got {n_per_class!r}")
-    stream = {'train': 2 * seed, 'val': 2**63 + seed, 'test': 2 * seed + 1}[split]     # three streams that never meet
+    stream = {'train': 2 * seed, 'val': 2**31 + seed, 'test': 2 * seed + 1}[split]     # below 2**31, at or above: never meet
     images, labels, masks = _embedded_cached(n_per_class or EMBEDDED_SPLITS[split], stream)
     return TensorImageDataset(images, labels, EMBEDDED_CLASSES, masks=masks, transform=transform)
 

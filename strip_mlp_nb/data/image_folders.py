@@ -4,6 +4,7 @@
 
 # %% ../../nbs/data/45_image_folders.ipynb #1bb217fa
 from __future__ import annotations
+import os
 import random
 from pathlib import Path
 import numpy as np
@@ -17,7 +18,7 @@ from ..utils import check_regular_file
 
 # %% auto #0
 __all__ = ['IMG_EXTENSIONS', 'MAX_IMAGE_PIXELS', 'MAX_ASPECT', 'IMG_FORMATS', 'check_fraction', 'read_image', 'ImageFileDataset',
-           'class_folders', 'image_folder_dataset', 'caltech101_split', 'caltech101_dataset']
+           'class_folders', 'image_folder_dataset', 'check_disjoint_splits', 'caltech101_split', 'caltech101_dataset']
 
 # %% ../../nbs/data/45_image_folders.ipynb #ad0ef659
 def check_fraction(f):
@@ -44,7 +45,9 @@ def _rgb01(img:Image.Image, depth:int)->torch.Tensor:  # (3, H, W) float32 in [0
     if img.mode not in _DEEP:
         rgb = np.asarray(img if img.mode == 'RGB' else img.convert('RGB'))           # (H, W, 3) uint8, no copy of its own
         out = torch.empty(3, *rgb.shape[:2])                                            # (3, H, W): the one float32 copy
-        return out.copy_(torch.from_numpy(rgb).permute(2, 0, 1)).div_(255)             # (H, W, 3) -> (3, H, W), in place
+        with warnings.catch_warnings():                                                 # Pillow's buffer is read-only; only read here
+            warnings.simplefilter('ignore', UserWarning); pixels = torch.from_numpy(rgb)
+        return out.copy_(pixels.permute(2, 0, 1)).div_(255)                            # (H, W, 3) -> (3, H, W), in place
     a = np.asarray(img, dtype=np.float32)                                          # (H, W), float32: no float64 copy
     if not (np.isfinite(a).all() and 0 <= a.min() and a.max() <= depth):
         raise ValueError(f"its pixels must lie in [0, {depth}], found {a.min():g} to {a.max():g}")
@@ -151,6 +154,18 @@ def image_folder_dataset(
     names = list(classes) if classes is not None else list(folders)
     samples = [(path, k) for k, name in enumerate(names) for path in _image_files(folders[name], extensions)]
     return ImageFileDataset(samples, names, transform)
+
+# %% ../../nbs/data/45_image_folders.ipynb #c80bfacf
+def check_disjoint_splits(
+    train:ImageFileDataset,            # the training split
+    other:ImageFileDataset,            # a validation or test split
+    name:str='val',                    # how the message names `other`
+):
+    "A ValueError when `other` holds one of `train`'s image files (the same file by any path: links, hard links, a linked folder)."
+    ids = lambda ds: {(s.st_dev, s.st_ino): p for p, _ in ds.samples for s in [os.stat(p)]}
+    if shared := ids(train).keys() & (seen := ids(other)).keys():
+        raise ValueError(f"{len(shared):,} of the {name} split's images are training images (one: {seen[next(iter(shared))]}): "
+                         "a model scored on them is scored on what it learned; give the split its own files")
 
 # %% ../../nbs/data/45_image_folders.ipynb #1b7175ef
 def caltech101_split(

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from ..models.strip_mlp import count_params
 from ..training.recipes import DEMO_CONFIG, run_training, train_config_from_dict, build_model
+from ..training.loop import evaluate
+from ..data.datasets import build_datasets
 from .grid import (run_grid, grid_command, write_results, read_results, class_accuracy, grid_table, format_grid_table, plot_grid,
                                            paired_effects, format_paired_effects)
 from .ablations import ABLATION_VARIANTS, COLOUR_VARIANTS, ABLATION_RESULTS, stored_experiments
@@ -71,12 +73,13 @@ def score_ablation(
     cfg:dict,                   # its recipe, from `ablation_config`
     run_dir,                    # its folder: checkpoints, history.json
 )->dict:                        # the run's row of results.json
-    "Train (or resume) one ablation run and score the test split after its last epoch, overall and per class."
+    "Train (or resume) one ablation run (validated on its val split) and score the test split after its last epoch, overall and per class."
     dataset, size, variant, seed = key
     model_kw, data_kw, config = train_config_from_dict(cfg)
-    model, history, (_, test_data) = run_training(model_kw, data_kw, config, run_dir, resume='auto', progress=False)
+    model, history, _ = run_training(model_kw, data_kw, config, run_dir, resume='auto', progress=False)
+    test_data, = build_datasets(data_kw, size, splits=('test',))          # read once, after the last epoch
     return dict(variant=variant, dataset=dataset, img_size=size, seed=seed, params=count_params(model),
-                test_acc=history[-1]['val_acc'], selected_on='last epoch', epochs=len(history),
+                test_acc=evaluate(model, test_data)['acc'], selected_on='last epoch', epochs=len(history),
                 seconds=round(sum(h['time'] for h in history), 1), classes=list(test_data.classes),
                 class_acc=class_accuracy(model, test_data), config=cfg)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import torch
 from ..models.strip_mlp import StripMLPNet, count_params
 from ..models.checkpoint import save_checkpoint
-from ..training.loop import train
+from ..training.loop import train, evaluate
+from ..training.runtime import one_process
 from ..data.datasets import build_datasets
 from ..training.recipes import DEMO_CONFIG, train_config_from_dict, build_model
 from ..explain.analysis import embedded_test_images
@@ -47,6 +48,7 @@ def erf_comparison(
     progress:bool=False,
 )->dict:                        # maps: 'mixer, before|after, stage k' -> (32, 32) ERF; runs: mixer -> accuracy, params, seconds
     "Train the demo network with each token mixer briefly; ERFs of every stage before and after, and the test accuracy."
+    one_process('erf_comparison')                                       # torchrun's variables left set: one line, not a wait
     images, _ = embedded_test_images(n_images)
     maps, runs = {}, {}
     for mixer in mixers:
@@ -58,7 +60,8 @@ def erf_comparison(
         history = train(model, train_data, val_data, config, progress=progress)
         model.eval()
         for k in stages: maps[f'{mixer}, after, stage {k + 1}'] = effective_receptive_field(model, images, k)
-        runs[mixer] = dict(epochs=epochs, test_acc=history[-1]['val_acc'], params=count_params(model),
+        test_data, = build_datasets(data_kw, 32, splits=('test',))         # read once, after training (it validated on val)
+        runs[mixer] = dict(epochs=epochs, test_acc=evaluate(model, test_data)['acc'], params=count_params(model),
                            seconds=round(time.perf_counter() - t0, 1), threads=torch.get_num_threads())
         if save_dir is not None: save_checkpoint(model, Path(save_dir) / f'{mixer}.pt', history=history)
     return dict(maps=maps, runs=runs)

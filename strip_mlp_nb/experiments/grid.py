@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 from ..utils import atomic_write, check_regular_file, text_table, run_command
 from ..training.loop import evaluate
 from ..training.run_folder import RunFolderInUse
+from ..training.runtime import one_process
 
 # %% auto #0
 __all__ = ['MAX_RESULTS_BYTES', 'run_key', 'complete_run', 'read_results', 'write_results', 'merge_results', 'run_dir',
@@ -125,6 +126,7 @@ def run_grid(
     progress:bool=True,         # a line per run (and a bar on a terminal)
 )->list[dict]:                  # every run in out_dir/results.json
     "Train and score the grid's missing runs; resumable, each run appended to out_dir/results.json when it is done."
+    one_process('a grid')                                               # every rank would write results.json: one line, not a wait
     path = Path(out_dir) / 'results.json'
     done = {run_key(r): r for r in read_results(path)}
     extra = [r for r in map(complete_run, reuse or []) if run_key(r) not in done]

@@ -35,7 +35,7 @@ class _Bounded:
         return self.f.read(n)
     def readline(self)->bytes: return self.f.readline(max(self.size - self.f.tell(), 0))
 
-class _Scan(pickle.Unpickler):
+class _Scan(pickle._Unpickler):        # Python's own unpickler: its memo is a dict (the C one sizes a table from any index)
     "Reads one pickle of a legacy checkpoint: imports nothing, and notes the bytes each storage declares."
     def __init__(self, file:_Bounded, storages:dict): super().__init__(file); self.name, self.storages = file.name, storages
     def find_class(self, module, name):

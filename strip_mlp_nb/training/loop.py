@@ -97,7 +97,8 @@ def _checked(self:TrainConfig)->dict:
                label_smoothing=num('label_smoothing', 0, 1), mixup=num('mixup'), cutmix=num('cutmix'),
                mix_prob=num('mix_prob', 0, 1), switch_prob=num('switch_prob', 0, 1),
                clip_grad=num('clip_grad', none=True), drop_last=self.drop_last,
-               seed=num('seed', 0, 2**63 - 1, integer=True), num_workers=num('num_workers', 0, MAX_WORKERS, integer=True),
+               seed=num('seed', 0, 2**32 - 1, integer=True),   # PyTorch keeps 32 bits of a seed
+               num_workers=num('num_workers', 0, MAX_WORKERS, integer=True),
                eval_batch_size=num('eval_batch_size', 1, 1 << 20, integer=True, none=True), amp=amp,
                device=None if self.device is None else str(self.device), sync_bn=self.sync_bn)
     if out['clip_grad'] == 0: out['clip_grad'] = None                    # the official recipe's CLIP_GRAD: 0 means no clipping

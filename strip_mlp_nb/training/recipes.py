@@ -35,6 +35,7 @@ def config_file(
     "An existing file as is, else the packaged recipe of that name; a FileNotFoundError listing the recipes otherwise."
     path = Path(name_or_path)
     if path.is_file(): return path
+    if path.exists() and not path.is_dir(): check_regular_file(path, 'config file')   # a FIFO by that name: said as such
     name = str(name_or_path).removesuffix('.yaml')
     packaged = asset_path('configs', *f'{name}.yaml'.split('/'))
     if packaged.is_file(): return packaged
