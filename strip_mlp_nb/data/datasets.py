@@ -259,8 +259,7 @@ class _CappedStream:
 def _check_size(size:int, where:str, name:str):
     "Refuse the CIFAR file `name` (or an archive member) that declares more bytes than `cifar_file_limit(name)`, before reading it."
     if size > (limit := cifar_file_limit(name)):
-        raise ValueError(f"{where}: {size:,} bytes, more than a CIFAR file {name} holds ({limit:,}; MAX_CIFAR_FILE "
-                         f"{MAX_CIFAR_FILE:,}): refused before reading")
+        raise ValueError(f"{where}: {size:,} bytes, more than a CIFAR file {name} holds ({limit:,}): refused before reading")
 
 # %% ../../nbs/data/24_datasets.ipynb #e26b0191
 def _cifar_files(root:Path, spec:dict, names:list)->dict:  # {name: (bytes, path for messages)}
@@ -394,8 +393,7 @@ def _raw_dataset(name:str, split:str, root=None, seed=None, transform=None):
     if name == 'image_folder':                                           # one class list for both splits: train/'s
         classes = [f.name for f in class_folders(Path(root) / 'train')]
         data = image_folder_dataset(Path(root) / ('train' if split == 'train' else 'val'), transform=transform, classes=classes)
-        if split != 'train': check_disjoint_splits(image_folder_dataset(Path(root) / 'train', classes=classes), data)
-        return data
+        return data if split == 'train' else check_disjoint_splits(image_folder_dataset(Path(root) / 'train', classes=classes), data)
     raise ValueError(f"unknown dataset {name!r}; known: {DATA_KEYS['dataset']}")
 
 # %% ../../nbs/data/24_datasets.ipynb #e46f98ae

@@ -160,12 +160,13 @@ def check_disjoint_splits(
     train:ImageFileDataset,            # the training split
     other:ImageFileDataset,            # a validation or test split
     name:str='val',                    # how the message names `other`
-):
-    "A ValueError when `other` holds one of `train`'s image files (the same file by any path: links, hard links, a linked folder)."
+)->ImageFileDataset:                   # `other`, when it holds none of `train`'s files
+    "`other`; a ValueError when it holds one of `train`'s image files (the same file by any path: links, hard links, a linked folder)."
     ids = lambda ds: {(s.st_dev, s.st_ino): p for p, _ in ds.samples for s in [os.stat(p)]}
     if shared := ids(train).keys() & (seen := ids(other)).keys():
         raise ValueError(f"{len(shared):,} of the {name} split's images are training images (one: {seen[next(iter(shared))]}): "
                          "a model scored on them is scored on what it learned; give the split its own files")
+    return other
 
 # %% ../../nbs/data/45_image_folders.ipynb #1b7175ef
 def caltech101_split(

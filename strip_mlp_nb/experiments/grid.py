@@ -23,8 +23,7 @@ from ..training.runtime import one_process
 __all__ = ['MAX_RESULTS_BYTES', 'run_key', 'complete_run', 'read_results', 'write_results', 'merge_results', 'run_dir',
            'run_grid', 'class_accuracy', 'run_value', 'seed_values', 'grid_table', 'format_grid_table',
            'variant_colour', 'plot_grid', 't_quantile', 't_critical', 't_p_value', 'holm', 'paired_effects', 'verdict',
-           'format_paired_effects', 'plot_effects', 'length_by_validation', 'format_lengths', 'class_table',
-           'plot_class_table', 'grid_command']
+           'format_paired_effects', 'plot_effects', 'class_table', 'plot_class_table', 'grid_command']
 
 # %% ../../nbs/experiments/41_grid.ipynb #c39c77fa
 def run_key(row:dict)->tuple:
@@ -379,38 +378,6 @@ def plot_effects(
     fig.tight_layout(rect=(0, (0.55 if len(groups) < 3 else 0.3) / height, 1, 1))
     plt.close(fig)
     return fig
-
-# %% ../../nbs/experiments/41_grid.ipynb #381fd7cb
-def length_by_validation(
-    rows:list[dict],            # runs at one or more lengths (`epochs`), each with `val_acc`
-)->tuple[list[dict], list[dict]]: # (the runs of each variant's chosen length, one row per variant and length: seeds, val_acc, chosen)
-    "Each variant's training length chosen on validation: the `epochs` whose runs have the highest mean `val_acc` over the seeds all its lengths share."
-    groups = {}                                                      # (dataset, img_size, variant) -> {epochs: {seed: run}}
-    for r in rows:
-        if r.get('val_acc') is None: raise ValueError(f"run {run_key(r)} has no val_acc: a length is chosen on validation only")
-        by_seed = groups.setdefault((r['dataset'], r['img_size'], r['variant']), {}).setdefault(r['epochs'], {})
-        if r['seed'] in by_seed: raise ValueError(f"run {run_key(r)} appears twice at {r['epochs']} epochs")
-        by_seed[r['seed']] = r
-    best, table = {}, []
-    for group, lengths in groups.items():
-        seeds = sorted(set.intersection(*(set(by_seed) for by_seed in lengths.values())))
-        if not seeds: raise ValueError(f"{group[2]} ({group[0]}, {group[1]}x{group[1]}): its lengths share no seed to compare them on")
-        means = {e: float(np.mean([lengths[e][s]['val_acc'] for s in seeds])) for e in sorted(lengths)}
-        best[group] = max(means, key=means.get)                          # the first of equal means: the shorter length
-        table += [dict(dataset=group[0], img_size=group[1], variant=group[2], epochs=e, seeds=len(seeds), val_acc=m,
-                       chosen=e == best[group]) for e, m in means.items()]
-    return [r for r in rows if r['epochs'] == best[(r['dataset'], r['img_size'], r['variant'])]], table
-
-def format_lengths(table:list[dict])->str:
-    "A Markdown table of `length_by_validation`'s choices: mean validation accuracy per variant and length."
-    lengths = sorted({t['epochs'] for t in table})
-    rows = {}
-    for t in table: rows.setdefault((t['img_size'], t['variant']), {})[t['epochs']] = t
-    return text_table(['size', 'variant', 'seeds'] + [f'{e} epochs: val acc' for e in lengths] + ['chosen'],
-                      [[size, v, max(t['seeds'] for t in ts.values())]
-                       + [f"{100 * ts[e]['val_acc']:.2f}" if e in ts else '' for e in lengths]
-                       + [next(e for e, t in ts.items() if t['chosen'])] for (size, v), ts in rows.items()],
-                      markdown=True, align='rl' + 'r' * (len(lengths) + 2))
 
 # %% ../../nbs/experiments/41_grid.ipynb #d6f7749f
 def class_table(

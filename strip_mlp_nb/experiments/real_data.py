@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from functools import lru_cache
 from pathlib import Path
+import numpy as np
 import torch
 from ..models.strip_mlp import StripMLPNet, count_params, count_macs
 from ..models.from_checkpoint import model_from_checkpoint
@@ -17,13 +18,13 @@ from ..training.recipes import read_recipe, read_yaml_file, train_config_from_di
 from .ablations import ABLATION_VARIANTS
 from .. import moved_names
 from ..utils import asset_path
-from .grid import run_grid, grid_command, merge_results, read_results, grid_table, format_grid_table, paired_effects, format_paired_effects
+from .grid import run_grid, run_key, grid_command, merge_results, read_results, grid_table, format_grid_table, paired_effects, format_paired_effects
 from ..utils import text_table, OneLineParser, run_command
 
 # %% auto #0
 __all__ = ['REAL_RECIPE', 'NUM_CLASSES', 'PARAM_TOLERANCE', 'MATCHED', 'REMOVED', 'REAL_VARIANTS', 'REAL_RESULTS', 'REAL_STUDIES',
            'FASHION_MNIST_MODEL', 'matched_embed_dim', 'real_config', 'variant_costs', 'format_costs', 'score_run',
-           'run_real_grid', 'main', 'stored_real_runs', 'fashion_mnist_model']
+           'run_real_grid', 'main', 'length_by_validation', 'format_lengths', 'stored_real_runs', 'fashion_mnist_model']
 
 # %% ../../nbs/experiments/38_real_data.ipynb #eee28738
 REAL_RECIPE = 'cpu/fashion_mnist'      # every run's recipe (strip_mlp_nb/assets/configs/cpu/fashion_mnist.yaml)
@@ -228,6 +229,38 @@ def main(argv:list|None=None)->int:
                                                       a.recipe, a.root, epoch_lines=a.epoch_lines), a.out, a.debug)
 
 if __name__ == '__main__' and '__file__' in globals(): raise SystemExit(main())   # not when a notebook runs this cell
+
+# %% ../../nbs/experiments/38_real_data.ipynb #381fd7cb
+def length_by_validation(
+    rows:list[dict],            # runs at one or more lengths (`epochs`), each with `val_acc`
+)->tuple[list[dict], list[dict]]: # (the runs of each variant's chosen length, one row per variant and length: seeds, val_acc, chosen)
+    "Each variant's training length chosen on validation: the `epochs` whose runs have the highest mean `val_acc` over the seeds all its lengths share."
+    groups = {}                                                      # (dataset, img_size, variant) -> {epochs: {seed: run}}
+    for r in rows:
+        if r.get('val_acc') is None: raise ValueError(f"run {run_key(r)} has no val_acc: a length is chosen on validation only")
+        by_seed = groups.setdefault((r['dataset'], r['img_size'], r['variant']), {}).setdefault(r['epochs'], {})
+        if r['seed'] in by_seed: raise ValueError(f"run {run_key(r)} appears twice at {r['epochs']} epochs")
+        by_seed[r['seed']] = r
+    best, table = {}, []
+    for group, lengths in groups.items():
+        seeds = sorted(set.intersection(*(set(by_seed) for by_seed in lengths.values())))
+        if not seeds: raise ValueError(f"{group[2]} ({group[0]}, {group[1]}x{group[1]}): its lengths share no seed to compare them on")
+        means = {e: float(np.mean([lengths[e][s]['val_acc'] for s in seeds])) for e in sorted(lengths)}
+        best[group] = max(means, key=means.get)                          # the first of equal means: the shorter length
+        table += [dict(dataset=group[0], img_size=group[1], variant=group[2], epochs=e, seeds=len(seeds), val_acc=m,
+                       chosen=e == best[group]) for e, m in means.items()]
+    return [r for r in rows if r['epochs'] == best[(r['dataset'], r['img_size'], r['variant'])]], table
+
+def format_lengths(table:list[dict])->str:
+    "A Markdown table of `length_by_validation`'s choices: mean validation accuracy per variant and length."
+    lengths = sorted({t['epochs'] for t in table})
+    rows = {}
+    for t in table: rows.setdefault((t['img_size'], t['variant']), {})[t['epochs']] = t
+    return text_table(['size', 'variant', 'seeds'] + [f'{e} epochs: val acc' for e in lengths] + ['chosen'],
+                      [[size, v, max(t['seeds'] for t in ts.values())]
+                       + [f"{100 * ts[e]['val_acc']:.2f}" if e in ts else '' for e in lengths]
+                       + [next(e for e, t in ts.items() if t['chosen'])] for (size, v), ts in rows.items()],
+                      markdown=True, align='rl' + 'r' * (len(lengths) + 2))
 
 # %% ../../nbs/experiments/38_real_data.ipynb #b38stored2
 REAL_RESULTS = asset_path('results', 'fashion_mnist_grid.json')
