@@ -19,12 +19,14 @@ import tempfile
 import numpy as np
 import torch
 from torch import nn
+try: import fcntl
+except ImportError: fcntl = None                                    # no OS file locks (Windows)
 
 # %% auto #0
-__all__ = ['MAX_NPZ_BYTES', 'MAX_ERROR_LINE', 'eval_mode', 'atomic_write', 'check_regular_file', 'check_npz', 'read_small_text',
-           'asset_path', 'regenerating', 'drop_child_names', 'add_child_names', 'flat_child_keys', 'shape_str',
-           'check_map', 'int_pair', 'figure_png', 'PictureRepr', 'text_table', 'OneLineParser', 'one_line',
-           'run_command']
+__all__ = ['MAX_NPZ_BYTES', 'MAX_ERROR_LINE', 'eval_mode', 'atomic_write', 'file_lock', 'check_regular_file', 'check_npz',
+           'read_small_text', 'asset_path', 'regenerating', 'drop_child_names', 'add_child_names', 'flat_child_keys',
+           'shape_str', 'check_map', 'int_pair', 'figure_png', 'PictureRepr', 'text_table', 'OneLineParser', 'one_line',
+           'run_command', 't_quantile', 't_critical', 't_p_value', 'holm']
 
 # %% ../nbs/31_utils.ipynb #e180209e
 @contextmanager
@@ -44,16 +46,32 @@ def atomic_write(
 ):                              # yields the open temporary file
     "Write `path` atomically: a uniquely named temporary file beside it, synced to disk, then renamed over it."
     path = Path(path)
+    if not path.name or path.name in ('.', '..'): raise ValueError(f"{str(path)!r} names no file to write: give a file name")
+    if os.path.lexists(path) and not (path.is_symlink() or path.is_file()):   # a link is replaced, never written through
+        kind = 'a directory' if path.is_dir() else 'a FIFO' if path.is_fifo() else 'a device or socket'
+        raise ValueError(f"{path} is {kind}, not a file: it is not replaced; choose a file name")
+    if path.parent.exists() and not path.parent.is_dir(): raise NotADirectoryError(f"{path.parent} is a file, not a folder: {path} cannot be written")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')   # unique: writers never share it
     try:
         with os.fdopen(fd, mode) as f:
             yield f
             f.flush(); os.fsync(f.fileno())                            # on the disk before it takes the name
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)   # mkstemp makes files owner-only
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.is_file() and not path.is_symlink() else 0o644)   # mkstemp: owner-only
         os.replace(tmp, path)                                          # atomic: the old file or the new, never half
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
+
+@contextmanager
+def file_lock(path:str|Path):
+    "While held, no other holder of `file_lock(path)` runs: a blocking OS lock on `.{name}.lock` beside `path` (none without fcntl)."
+    if fcntl is None: yield; return                                     # Windows: no OS file locks; one writer per folder
+    path = Path(path); lock = path.parent / f'.{path.name}.lock'
+    if os.path.lexists(lock) and (lock.is_symlink() or not lock.is_file()): raise ValueError(f"{lock} is not a regular file: remove it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | os.O_NONBLOCK, 0o644)
+    try: fcntl.flock(fd, fcntl.LOCK_EX); yield                          # held for a read and a write: a moment
+    finally: os.close(fd)
 
 # %% ../nbs/31_utils.ipynb #7867bcf7
 def check_regular_file(
@@ -250,3 +268,51 @@ def run_command(
     except Exception as e:
         if debug: raise
         print(f"{prog}: error: {type(e).__name__}: {one_line(e)} (run again with --debug for the traceback)", file=sys.stderr); return 1
+
+# %% ../nbs/31_utils.ipynb #a0850c90
+_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+_T80 = (1.376, 1.061, 0.978, 0.941, 0.920, 0.906, 0.896, 0.889, 0.883, 0.879, 0.876, 0.873, 0.870, 0.868, 0.866,
+        0.865, 0.863, 0.862, 0.861, 0.860, 0.859, 0.858, 0.858, 0.857, 0.856, 0.856, 0.855, 0.855, 0.854, 0.854)
+
+def t_quantile(
+    df:int,                     # degrees of freedom, >= 1
+    q:float=0.975,              # 0.975 (two-sided 95% intervals) or 0.80 (80% power)
+)->float:
+    "Student's t quantile, tabulated for 1 to 30 degrees of freedom; the normal quantile beyond."
+    if q not in (0.975, 0.80): raise ValueError(f"q must be 0.975 or 0.80, got {q}")
+    if df < 1: raise ValueError(f"df must be >= 1, got {df}")
+    table, normal = (_T975, 1.960) if q == 0.975 else (_T80, 0.842)
+    return table[df - 1] if df <= 30 else normal
+
+def t_critical(
+    alpha:float,                # two-sided level, e.g. 0.05 / 6
+    df:int,                     # degrees of freedom, >= 1
+)->float:                       # t with P(|T| >= t) = alpha
+    "Student's t critical value for a two-sided level, found by bisection on `t_p_value` (defined below)."
+    lo, hi = 0.0, 1e6
+    for _ in range(200): lo, hi = (lo, (lo + hi) / 2) if t_p_value((lo + hi) / 2, df) < alpha else ((lo + hi) / 2, hi)
+    return (lo + hi) / 2
+
+# %% ../nbs/31_utils.ipynb #f8008884
+def t_p_value(
+    t:float,                    # a t statistic
+    df:int,                     # degrees of freedom, >= 1
+)->float:                       # P(|T| >= |t|)
+    "Two-sided p-value of Student's t, exact for whole degrees of freedom (Abramowitz and Stegun 26.7.3 and 26.7.4)."
+    if df < 1: raise ValueError(f"df must be >= 1, got {df}")
+    theta = math.atan(abs(t) / math.sqrt(df))
+    s, c, term = math.sin(theta), math.cos(theta), 1.0
+    if df % 2 == 0:                                                    # s (1 + c^2/2 + 1*3/(2*4) c^4 + ...)
+        total = 1.0
+        for k in range(2, df, 2): term *= (k - 1) / k * c * c; total += term
+        return max(0.0, 1 - s * total)
+    total, term = (c, c) if df > 1 else (0.0, 0.0)                     # 2/pi (theta + s (c + 2/3 c^3 + ...))
+    for k in range(3, df - 1, 2): term *= (k - 1) / k * c * c; total += term
+    return max(0.0, 1 - 2 / math.pi * (theta + s * total))
+
+def holm(p:list)->list:
+    "Holm's step-down adjustment of m p-values: the k-th smallest times (m - k + 1), then the running maximum."
+    order, out, running = sorted(range(len(p)), key=p.__getitem__), [1.0] * len(p), 0.0
+    for k, i in enumerate(order): running = max(running, min(1.0, (len(p) - k) * p[i])); out[i] = running
+    return out

@@ -6,8 +6,10 @@
 from __future__ import annotations
 import argparse
 import copy
+import os
 import sys
 from pathlib import Path
+from matplotlib.figure import Figure
 from ..models.strip_mlp import count_params
 from ..training.recipes import DEMO_CONFIG, run_training, train_config_from_dict, build_model
 from ..training.loop import evaluate
@@ -128,7 +130,10 @@ def _parser()->argparse.ArgumentParser:
 def main(argv:list|None=None)->int:
     "python -m strip_mlp_nb.experiments.ablation_runs: train the ablation grid and print the table."
     p = _parser(); a = p.parse_args(argv)
-    if a.plot and Path(a.plot).exists(): p.error(f"--plot {a.plot}: the file exists; choose a new name (nothing is replaced)")
+    if a.plot and os.path.lexists(a.plot): p.error(f"--plot {a.plot}: the file (or a link) exists; choose a new name (nothing is replaced)")
+    if a.plot and not Path(a.plot).resolve().parent.is_dir(): p.error(f"--plot {a.plot}: no folder {Path(a.plot).parent} to write it in")
+    if a.plot and Path(a.plot).suffix.lower().lstrip('.') not in Figure().canvas.get_supported_filetypes():   # checked before hours of training
+        p.error(f"--plot {a.plot}: matplotlib writes .png, .pdf, .svg and the like, not {Path(a.plot).suffix or 'a name without an ending'}")
     if a.copy_to:                                                      # replaced only when it is a results file already
         try: read_results(a.copy_to)
         except (ValueError, OSError) as e: p.error(f"--copy-to: {e}; it would be replaced")

@@ -14,16 +14,16 @@ import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from tqdm.auto import tqdm
-from ..utils import atomic_write, check_regular_file, text_table, run_command
+from ..utils import atomic_write, check_regular_file, file_lock, text_table, run_command, t_quantile, t_critical, t_p_value, holm
 from ..training.loop import evaluate
 from ..training.run_folder import RunFolderInUse
 from ..training.runtime import one_process
 
 # %% auto #0
-__all__ = ['MAX_RESULTS_BYTES', 'run_key', 'complete_run', 'read_results', 'write_results', 'merge_results', 'run_dir',
-           'run_grid', 'class_accuracy', 'run_value', 'seed_values', 'grid_table', 'format_grid_table',
-           'variant_colour', 'plot_grid', 't_quantile', 't_critical', 't_p_value', 'holm', 'paired_effects', 'verdict',
-           'format_paired_effects', 'plot_effects', 'class_table', 'plot_class_table', 'grid_command']
+__all__ = ['MAX_RESULTS_BYTES', 'run_key', 'complete_run', 'read_results', 'one_recipe', 'write_results', 'merge_results',
+           'run_dir', 'run_grid', 'class_accuracy', 'run_value', 'seed_values', 'grid_table', 'format_grid_table',
+           'variant_colour', 'plot_grid', 'paired_effects', 'verdict', 'format_paired_effects', 'plot_effects',
+           'class_table', 'plot_class_table', 'grid_command']
 
 # %% ../../nbs/experiments/41_grid.ipynb #c39c77fa
 def run_key(row:dict)->tuple:
@@ -57,7 +57,7 @@ def read_results(path)->list[dict]:
         if why := _bad_run(r): raise ValueError(f"{path}: run {k} ({r.get('variant')!r}, seed {r.get('seed')!r}): {why}")
         if (j := first.setdefault(run_key(r), k)) != k:                 # merge_results would keep one, run_grid the other
             raise ValueError(f"{path}: runs {j} and {k} are both run {run_key(r)}: a file holds each run once; remove one")
-    return rows
+    return one_recipe(rows, path)
 
 # %% ../../nbs/experiments/41_grid.ipynb #217d256c
 _COUNTS = ('params', 'macs', 'epochs', 'best_epoch', 'train_size', 'val_size', 'test_size', 'threads')   # whole numbers
@@ -66,6 +66,8 @@ def _bad_run(r:dict)->str|None:
     "What makes a run's row unusable, or None: names as strings, counts whole numbers, accuracies fractions."
     if not all(isinstance(r[k], str) for k in ('dataset', 'variant')): return "dataset and variant must be names"
     if not all(type(r.get(k)) is int and r[k] >= 0 for k in ('seed', 'img_size')): return "seed and img_size must be whole numbers"
+    if r.get('selected_on') == 'validation' and (missing := [k for k in ('val_acc', 'best_epoch', 'epochs') if r.get(k) is None]):
+        return f"it was selected on validation but lacks {', '.join(missing)}"
     for k in (*_COUNTS, 'seconds'):                                     # where present: the tables divide and average them
         if k not in r: continue
         v, whole = r[k], k in _COUNTS
@@ -76,6 +78,15 @@ def _bad_run(r:dict)->str|None:
         if (k == 'test_acc' or v is not None) and not (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1):
             return f"{k} must be a fraction in [0, 1], got {v!r}"
     return None
+
+def one_recipe(rows:list[dict], where)->list[dict]:
+    "`rows`, when each (dataset, img_size, variant) was trained to one length on one training set; a ValueError naming the first that mixes."
+    seen = {}
+    for r in rows:
+        if (was := seen.setdefault((r['dataset'], r['img_size'], r['variant']), s := (r.get('epochs'), r.get('train_size')))) != s:
+            raise ValueError(f"{where}: {r['variant']!r} on {r['dataset']} {r['img_size']}x{r['img_size']} holds runs of {was[0]} and {s[0]} "
+                             f"epochs (training sets of {was[1]} and {s[1]}): a mean would mix two recipes; keep each in a file of its own")
+    return rows
 
 def write_results(rows:list[dict], path)->Path:
     "Write `rows` as JSON to `path` atomically (`atomic_write`: a uniquely named temporary file beside it, fsync, rename)."
@@ -102,6 +113,7 @@ def merge_results(
                 raise ValueError(f"{p} and an earlier file hold run {run_key(r)} with different results or recipes")
     rows = list(merged.values())
     if not rows: raise ValueError(f"no runs in {', '.join(map(str, paths))}: nothing to merge")
+    one_recipe(rows, 'the merged files')                                # before anything is written
     if dest is not None: write_results(rows, dest)
     return rows
 
@@ -129,7 +141,9 @@ def run_grid(
     path = Path(out_dir) / 'results.json'
     done = {run_key(r): r for r in read_results(path)}
     extra = [r for r in map(complete_run, reuse or []) if run_key(r) not in done]
-    if extra: write_results([*done.values(), *extra], path); done.update((run_key(r), r) for r in extra)
+    if extra:
+        with file_lock(path): write_results([*{run_key(r): r for r in read_results(path)}.values(), *extra], path)
+        done.update((run_key(r), r) for r in extra)
     for key, cfg in runs.items():
         if key in done and 'config' in done[key] and done[key]['config'] != cfg:
             raise ValueError(f"{path} holds {key[2]!r} seed {key[3]} trained with another recipe: "
@@ -143,7 +157,7 @@ def run_grid(
                 if progress: tqdm.write(f"[{i}/{len(todo)}] {key[2]} seed {key[3]}: skipped ({e})")
                 continue
             if run_key(row) != key: raise ValueError(f"score returned run {run_key(row)} for {key}")
-            write_results(list(({run_key(r): r for r in read_results(path)} | {key: row}).values()), path)
+            with file_lock(path): write_results(list(({run_key(r): r for r in read_results(path)} | {key: row}).values()), path)
             bar.update()
             if progress: tqdm.write(f"[{i}/{len(todo)}] {_line(row)}")
     return read_results(path)
@@ -187,7 +201,7 @@ def grid_table(
         for variant in dict.fromkeys(r['variant'] for r in runs):
             rs = [r for r in runs if r['variant'] == variant]
             accs = np.array([r['test_acc'] for r in rs])
-            t = dict(dataset=dataset, img_size=size, variant=variant, n=len(rs), params=rs[0]['params'], macs=rs[0].get('macs'),
+            t = dict(dataset=dataset, img_size=size, variant=variant, n=len(rs), params=rs[0].get('params'), macs=rs[0].get('macs'),
                      mean=accs.mean(), sd=accs.std(ddof=1) if len(rs) > 1 else 0.0, min=accs.min(), max=accs.max(),
                      delta=accs.mean() - np.mean(ref) if ref else math.nan, epochs=rs[0].get('epochs'))
             if all(r['selected_on'] == 'validation' for r in rs):
@@ -200,7 +214,7 @@ def format_grid_table(table:list[dict])->str:
     macs, val = any(t['macs'] for t in table), any('val_mean' in t for t in table)
     def cells(t):
         delta = '' if t['variant'] == 'Strip-MLP' or math.isnan(t['delta']) else f"{100 * t['delta']:+.2f}"
-        out = [t['dataset'], t['img_size'], t['variant'], f"{t['params'] / 1e6:.3f} M"] + ([f"{t['macs'] / 1e6:.2f} M"] if macs else [])
+        out = [t['dataset'], t['img_size'], t['variant'], f"{t['params'] / 1e6:.3f} M" if t['params'] else ''] + ([f"{t['macs'] / 1e6:.2f} M"] if macs else [])
         out += [t['n'], f"{100 * t['mean']:.2f} ± {100 * t['sd']:.2f}", f"{100 * t['min']:.2f} - {100 * t['max']:.2f}", delta]
         if val: out += [f"{100 * t['val_mean']:.2f}", f"{t['best_epoch']:.1f} of {t['epochs']}"] if 'val_mean' in t else ['', '']
         return out
@@ -233,7 +247,7 @@ def plot_grid(
             accs = 100 * np.array(list(seed_values(rows, dataset, size, t['variant']).values()))
             ax.plot(accs, [yi] * len(accs), 'o', color='k', ms=3.5, alpha=0.7)
         if ref := [t for t in rows_d if t['variant'] == reference]: ax.axvline(100 * ref[0]['mean'], ls='--', color='#1f77b4', lw=1)
-        ax.set_yticks(y, [f"{t['variant']}\n{t['params'] / 1e6:.2f} M" for t in rows_d], fontsize=8)
+        ax.set_yticks(y, [t['variant'] + (f"\n{t['params'] / 1e6:.2f} M" if t['params'] else '') for t in rows_d], fontsize=8)
         chosen = 'the epoch chosen on validation' if all('val_mean' in t for t in rows_d) else 'the last epoch'
         ax.set_xlabel(f'test accuracy after {chosen} (%)')
         ns = sorted({t['n'] for t in rows_d})
@@ -248,54 +262,6 @@ def plot_grid(
     fig.tight_layout(rect=(0, key_h / height, 1, 1))
     plt.close(fig)
     return fig
-
-# %% ../../nbs/experiments/41_grid.ipynb #a0850c90
-_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
-_T80 = (1.376, 1.061, 0.978, 0.941, 0.920, 0.906, 0.896, 0.889, 0.883, 0.879, 0.876, 0.873, 0.870, 0.868, 0.866,
-        0.865, 0.863, 0.862, 0.861, 0.860, 0.859, 0.858, 0.858, 0.857, 0.856, 0.856, 0.855, 0.855, 0.854, 0.854)
-
-def t_quantile(
-    df:int,                     # degrees of freedom, >= 1
-    q:float=0.975,              # 0.975 (two-sided 95% intervals) or 0.80 (80% power)
-)->float:
-    "Student's t quantile, tabulated for 1 to 30 degrees of freedom; the normal quantile beyond."
-    if q not in (0.975, 0.80): raise ValueError(f"q must be 0.975 or 0.80, got {q}")
-    if df < 1: raise ValueError(f"df must be >= 1, got {df}")
-    table, normal = (_T975, 1.960) if q == 0.975 else (_T80, 0.842)
-    return table[df - 1] if df <= 30 else normal
-
-def t_critical(
-    alpha:float,                # two-sided level, e.g. 0.05 / 6
-    df:int,                     # degrees of freedom, >= 1
-)->float:                       # t with P(|T| >= t) = alpha
-    "Student's t critical value for a two-sided level, found by bisection on `t_p_value` (defined below)."
-    lo, hi = 0.0, 1e6
-    for _ in range(200): lo, hi = (lo, (lo + hi) / 2) if t_p_value((lo + hi) / 2, df) < alpha else ((lo + hi) / 2, hi)
-    return (lo + hi) / 2
-
-# %% ../../nbs/experiments/41_grid.ipynb #e03d1d22
-def t_p_value(
-    t:float,                    # a t statistic
-    df:int,                     # degrees of freedom, >= 1
-)->float:                       # P(|T| >= |t|)
-    "Two-sided p-value of Student's t, exact for whole degrees of freedom (Abramowitz and Stegun 26.7.3 and 26.7.4)."
-    if df < 1: raise ValueError(f"df must be >= 1, got {df}")
-    theta = math.atan(abs(t) / math.sqrt(df))
-    s, c, term = math.sin(theta), math.cos(theta), 1.0
-    if df % 2 == 0:                                                    # s (1 + c^2/2 + 1*3/(2*4) c^4 + ...)
-        total = 1.0
-        for k in range(2, df, 2): term *= (k - 1) / k * c * c; total += term
-        return max(0.0, 1 - s * total)
-    total, term = (c, c) if df > 1 else (0.0, 0.0)                     # 2/pi (theta + s (c + 2/3 c^3 + ...))
-    for k in range(3, df - 1, 2): term *= (k - 1) / k * c * c; total += term
-    return max(0.0, 1 - 2 / math.pi * (theta + s * total))
-
-def holm(p:list)->list:
-    "Holm's step-down adjustment of m p-values: the k-th smallest times (m - k + 1), then the running maximum."
-    order, out, running = sorted(range(len(p)), key=p.__getitem__), [1.0] * len(p), 0.0
-    for k, i in enumerate(order): running = max(running, min(1.0, (len(p) - k) * p[i])); out[i] = running
-    return out
 
 # %% ../../nbs/experiments/41_grid.ipynb #7872d4e3
 def _group(rows:list[dict], dataset:str|None, img_size:int|None)->tuple:
@@ -333,7 +299,7 @@ def paired_effects(
         e.update(p_holm=adjusted, detectable=(strictest + t_quantile(e['n'] - 1, 0.80)) * e['sd'] / math.sqrt(e['n']))
     return out
 
-# %% ../../nbs/experiments/41_grid.ipynb #6b6c5f88
+# %% ../../nbs/experiments/41_grid.ipynb #42f04068
 def verdict(e:dict)->str:
     "What one paired effect says, in words: lower, higher, or not told apart from 0 (with what the design detects)."
     if e['p_holm'] < 0.05: return 'lower' if e['effect'] < 0 else 'higher'

@@ -21,9 +21,10 @@ from ..models.strip_mlp import StripMLPNet
 from ..data.embedded import embedded_dataset, EMBEDDED_MEAN, EMBEDDED_STD
 
 # %% auto #0
-__all__ = ['MIXERS', 'default_groups', 'mixer_problem', 'build_mixer', 'mixer_footprint', 'heard', 'footprint_extent',
-           'strip_weight_tiles', 'stage_module', 'stage_inputs', 'embedded_test_images', 'random_like', 'reach_module',
-           'token_reach', 'reach_table', 'format_reach', 'show_reach', 'outside_share', 'footprint_shares']
+__all__ = ['MIXERS', 'MAX_MIXER_TOKENS', 'MAX_MIXER_DEPTH', 'default_groups', 'mixer_problem', 'build_mixer', 'mixer_footprint',
+           'heard', 'footprint_extent', 'strip_weight_tiles', 'stage_module', 'stage_inputs', 'embedded_test_images',
+           'random_like', 'reach_module', 'token_reach', 'reach_table', 'format_reach', 'show_reach', 'outside_share',
+           'footprint_shares']
 
 # %% ../../nbs/explain/09_analysis.ipynb #16dc2946
 MIXERS = {
@@ -36,6 +37,10 @@ MIXERS = {
     'Strip Mixing Block': 'channel MLP, CGSMM on half the channels, LSMM on the other half, 1x1 fuse',
     'Strip-MLP block': 'the residual block: 3x3 depthwise conv + Strip Mixing Block, then channel mixing (7x7 dw conv, MLP)',
 }
+
+# %% ../../nbs/explain/09_analysis.ipynb #124c78b0
+MAX_MIXER_TOKENS = 4096     # a 64x64 map: its Jacobian, tokens x tokens x channels, stays in memory
+MAX_MIXER_DEPTH = 12        # stacked copies: a product of deeper Jacobians underflows float32
 
 # %% ../../nbs/explain/09_analysis.ipynb #4ef928d9
 def _strip_channels(kind:str, channels:int)->int:
@@ -54,11 +59,14 @@ def mixer_problem(
     if kind not in MIXERS: return f"unknown mixer {kind!r}: choose one of {', '.join(MIXERS)}"
     if not (isinstance(size, (tuple, list)) and len(size) == 2 and all(isinstance(s, Integral) and s >= 1 for s in size)):
         return f"size must be 2 positive ints (H, W), got {size!r}"
-    if not isinstance(depth, Integral) or depth < 1: return f"depth must be a positive int, got {depth!r}"
+    if size[0] * size[1] > MAX_MIXER_TOKENS: return f"a {size[0]}x{size[1]} map has more than {MAX_MIXER_TOKENS:,} tokens (MAX_MIXER_TOKENS)"
+    if not isinstance(depth, Integral) or not 1 <= depth <= MAX_MIXER_DEPTH: return f"depth must be an int in [1, {MAX_MIXER_DEPTH}], got {depth!r}"
     if not isinstance(channels, Integral) or channels < 1: return f"channels must be a positive int, got {channels!r}"
     if kind in ('Strip Mixing Block', 'Strip-MLP block', 'LSMM') and channels % 2:
         return f"{kind} needs an even number of channels, got {channels}"
     if not isinstance(taps, Integral) or taps < 1 or taps % 2 == 0: return f"taps must be an odd positive int, got {taps!r}"
+    if groups is not None and (not isinstance(groups, Integral) or isinstance(groups, bool) or groups < 1 or channels > 1024):
+        return f"groups must be an int >= 1 or None (and channels at most 1,024), got groups={groups!r}, channels={channels}"
     g = groups or default_groups(kind, channels)
     if g is not None:
         strip = _strip_channels(kind, channels)

@@ -304,7 +304,7 @@ def save_json(
     digits:int=5,       # significant digits kept of every float
 )->Path:
     "Write `obj` as JSON, tensors as lists and floats rounded, to `path`."
-    with atomic_write(path) as f: f.write(json.dumps(_jsonable(obj, digits)))   # whole or not at all; a FIFO there is replaced, never waited on
+    with atomic_write(path) as f: f.write(json.dumps(_jsonable(obj, digits)))   # whole or not at all; a FIFO there is refused, never waited on
     path = Path(path)
     return path
 

@@ -25,6 +25,9 @@ def model_from_checkpoint(
     sd, meta = read_checkpoint(src)
     cfg, what = meta.get('config'), str(src) if isinstance(src, (str, Path)) else 'the checkpoint'
     if name is None and isinstance(cfg, dict): check_sizes(cfg, sd, what)  # sizes its tensors contradict: refused unbuilt
+    if name is not None and cfg is not None:                            # its pooling, cascade, normalisation leave no trace in weights
+        raise ValueError(f"{what} holds its own model config: leave out the variant name (--model), which would rebuild "
+                         "it from a name and lose what the config says")
     if name is not None:
         sizes = dict(img_size=224 if img_size is None else img_size, num_classes=1000 if num_classes is None else num_classes)
         StripMLPConfig(**sizes)                                         # the sizes asked for, checked (0 is not 224)

@@ -71,6 +71,9 @@ def train_config_from_dict(
     _check_keys('train', tr, [f.name for f in dataclasses.fields(TrainConfig)], source)
     if 'name' in model and model['name'] not in list_models():
         raise ValueError(f"{source}: model.name {model['name']!r} is not a variant; known: {', '.join(list_models())}")
+    if model.get('input_mean') is not None or model.get('input_std') is not None:   # training reads images already normalised
+        raise ValueError(f"{source}: model.input_mean / input_std make the model normalise its own inputs, and training feeds it "
+                         "normalised images: leave them out (give them when loading: model_from_checkpoint(path, input_mean=..., input_std=...))")
     try:
         build_model(model, device='meta')                            # checks the model fields, allocates nothing
         config = TrainConfig(**tr)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import re
 import html
+from numbers import Integral
 from functools import lru_cache
 import numpy as np
 import torch
@@ -64,6 +65,15 @@ def _module_and_input(kind, size, channels, groups, taps, depth, stage, image)->
     return module, stage_inputs(explorer_model(), explorer_images()[0][image:image + 1])[stage], size, module.channels
 
 # %% ../../nbs/widgets/47_explorer_logic.ipynb #b89c3356
+def _not_whole(token, size, group, groups, stage, image, depth, channels)->list[str]:
+    "The names of `explore_footprint`'s arguments that are not whole numbers (pairs of them; or None, where allowed)."
+    whole = lambda v: isinstance(v, Integral) and not isinstance(v, bool)
+    pair = lambda v: isinstance(v, (tuple, list)) and len(v) == 2 and all(map(whole, v))
+    ok = dict(token=pair(token), size=pair(size), group=group is None or whole(group), groups=groups is None or whole(groups),
+              stage=whole(stage), image=whole(image), depth=whole(depth), channels=whole(channels))
+    return [n for n, good in ok.items() if not good]
+
+# %% ../../nbs/widgets/47_explorer_logic.ipynb #b119c2d2
 def explore_footprint(
     kind:str='CGSMM',           # a key of MIXERS, or TRAINED (also spelled 'trained') for a stage of the shipped model
     token:tuple=(4, 4),         # (row, col) of the output token
@@ -79,6 +89,8 @@ def explore_footprint(
     image:int=0,                # TRAINED: which of the 50 test images gives the stage input
 )->dict:                        # footprint ((H, W) or None), module, size, ok, status (HTML)
     "Footprint and status line for one setting of the strip-mixing explorer; never raises."
+    if bad := _not_whole(token, size, group, groups, stage, image, depth, channels):
+        return dict(footprint=None, module=None, size=None, ok=False, status=html.escape(f"not a whole number (or pair of them): {', '.join(bad)}"))
     r, c = token
     if kind == 'trained': kind = TRAINED                                # as `explore_erf(model='trained')` spells it
     fail = lambda why, module=None: dict(footprint=None, module=module, size=tuple(size), ok=False,
@@ -96,6 +108,7 @@ def explore_footprint(
     fp = mixer_footprint(module, (r, c), size, hold_weights=hold_weights, input=x, per_group=group is not None,
                          groups=G if group is not None else None)
     if group is not None: fp = fp[group]
+    if not torch.isfinite(fp).all() or not fp.any(): return fail("the footprint vanished (or overflowed) in float32: fewer layers", module)
     n, (H, W) = heard(fp), size
     what = f"stage {stage + 1} of the shipped model, image {image}" if kind == TRAINED else \
            f"{kind}{f' x{depth}' if depth > 1 else ''}"
