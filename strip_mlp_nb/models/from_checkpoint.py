@@ -6,7 +6,7 @@
 from __future__ import annotations
 from pathlib import Path
 from .checkpoint import load_checkpoint, read_checkpoint, build_to_fit, check_sizes, config_sizes, CheckpointError, OfficialConfig
-from .strip_mlp import StripMLPConfig, StripMLPNet, create_model, from_official_config
+from .strip_mlp import StripMLPConfig, StripMLPNet, create_model, from_official_config, list_models
 
 # %% auto #0
 __all__ = ['model_from_checkpoint']
@@ -28,6 +28,8 @@ def model_from_checkpoint(
     if name is not None and cfg is not None:                            # its pooling, cascade, normalisation leave no trace in weights
         raise ValueError(f"{what} holds its own model config: leave out the variant name (--model), which would rebuild "
                          "it from a name and lose what the config says")
+    if name is not None and name not in list_models():                 # said as itself, not as a config the file lacks
+        raise ValueError(f"unknown variant {name!r} (--model); known: {', '.join(list_models())}")
     if name is not None:
         sizes = dict(img_size=224 if img_size is None else img_size, num_classes=1000 if num_classes is None else num_classes)
         StripMLPConfig(**sizes)                                         # the sizes asked for, checked (0 is not 224)

@@ -167,8 +167,9 @@ def involved_weights(
         return [('row Linear (W x W)', module.proj_w.weight.detach(), c), ('column Linear (H x H)', module.proj_h.weight.detach(), r)]
     local = next((m for m in module.modules() if isinstance(m, LocalStripMixing)), None)
     if local is not None:
-        return [(f"LSMM wide 3x7, channel {group}", local.fc_h.weight.detach()[group, 0], None),
-                (f"LSMM tall 7x3, channel {group}", local.fc_w.weight.detach()[group, 0], None)]
+        k = group % local.fc_h.weight.shape[0]                          # as the strip layers' groups: any int picks one
+        return [(f"LSMM wide 3x7, channel {k}", local.fc_h.weight.detach()[k, 0], None),
+                (f"LSMM tall 7x3, channel {k}", local.fc_w.weight.detach()[k, 0], None)]
     return []
 
 # %% ../../nbs/widgets/47_explorer_logic.ipynb #22223567
