@@ -202,7 +202,7 @@ def demo(
     if ckpt is not None and overwrite and ckpt.resolve().parent == Path(out_dir).resolve() and ckpt.name in (*RUN_FILES, *REPORT_FILES):
         raise FileExistsError(f"{ckpt} is one of the files overwrite would replace in {out_dir}: copy it elsewhere first, "
                               "or write the report to another folder")
-    with run_folder(out_dir, overwrite=overwrite, files=(*RUN_FILES, *REPORT_FILES), resumable=False):   # the demo starts over   # nothing of the user's is replaced
+    with run_folder(out_dir, overwrite=overwrite, files=(*RUN_FILES, *REPORT_FILES), resumable=False):   # the demo starts over; nothing of the user's is replaced
         return _demo(Path(out_dir), ckpt, model_kw, data_kw, config, time_limit, progress)
 
 # %% ../../nbs/experiments/28_report.ipynb #f1c3477e

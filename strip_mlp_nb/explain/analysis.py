@@ -61,12 +61,12 @@ def mixer_problem(
         return f"size must be 2 positive ints (H, W), got {size!r}"
     if size[0] * size[1] > MAX_MIXER_TOKENS: return f"a {size[0]}x{size[1]} map has more than {MAX_MIXER_TOKENS:,} tokens (MAX_MIXER_TOKENS)"
     if not isinstance(depth, Integral) or not 1 <= depth <= MAX_MIXER_DEPTH: return f"depth must be an int in [1, {MAX_MIXER_DEPTH}], got {depth!r}"
-    if not isinstance(channels, Integral) or channels < 1: return f"channels must be a positive int, got {channels!r}"
+    if not isinstance(channels, Integral) or not 1 <= channels <= 1024: return f"channels must be an int in [1, 1024], got {channels!r}"
     if kind in ('Strip Mixing Block', 'Strip-MLP block', 'LSMM') and channels % 2:
         return f"{kind} needs an even number of channels, got {channels}"
     if not isinstance(taps, Integral) or taps < 1 or taps % 2 == 0: return f"taps must be an odd positive int, got {taps!r}"
-    if groups is not None and (not isinstance(groups, Integral) or isinstance(groups, bool) or groups < 1 or channels > 1024):
-        return f"groups must be an int >= 1 or None (and channels at most 1,024), got groups={groups!r}, channels={channels}"
+    if groups is not None and (not isinstance(groups, Integral) or isinstance(groups, bool) or groups < 1):
+        return f"groups must be an int >= 1 or None, got {groups!r}"
     g = groups or default_groups(kind, channels)
     if g is not None:
         strip = _strip_channels(kind, channels)
