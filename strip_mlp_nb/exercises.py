@@ -4,6 +4,7 @@
 
 # %% ../nbs/50_exercises.ipynb #51f8bb2d
 from __future__ import annotations
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from numbers import Real
@@ -204,7 +205,11 @@ def check(
         if answer.strip().lower() in {a.lower() for a in accepted}: return True
         known = answer.strip().lower() in {c.lower() for c in e.choices}
         return f"not that one. Hint: {e.hint}" if known else f"answer with one of: {', '.join(map(repr, e.choices))}"
+    if getattr(answer, 'shape', None) == () and hasattr(answer, 'item'): answer = answer.item()   # a 0-d tensor or array
     if isinstance(answer, bool) or not isinstance(answer, Real): return "answer with a number, e.g. check('02.1', 10)"
+    try: answer = float(answer)
+    except OverflowError: return "answer with a finite number: this one is too large"
+    if not math.isfinite(answer): return "answer with a finite number"
     if e.kind == 'int' and answer != int(answer): return "this one is a whole number"
     if abs(answer - right) <= e.tol + 1e-9: return True
     return f"not yet: the answer is {'larger' if right > answer else 'smaller'}. Hint: {e.hint}"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 import os
 import tempfile
+import time
 import numpy as np
 import torch
 from torch import nn
@@ -23,10 +24,10 @@ try: import fcntl
 except ImportError: fcntl = None                                    # no OS file locks (Windows)
 
 # %% auto #0
-__all__ = ['MAX_NPZ_BYTES', 'MAX_ERROR_LINE', 'eval_mode', 'atomic_write', 'file_lock', 'check_regular_file', 'check_npz',
-           'read_small_text', 'asset_path', 'regenerating', 'drop_child_names', 'add_child_names', 'flat_child_keys',
-           'shape_str', 'check_map', 'int_pair', 'figure_png', 'PictureRepr', 'text_table', 'OneLineParser', 'one_line',
-           'run_command', 't_quantile', 't_critical', 't_p_value', 'holm']
+__all__ = ['LOCK_WAIT', 'MAX_NPZ_BYTES', 'MAX_ERROR_LINE', 'eval_mode', 'atomic_write', 'check_writable', 'file_lock',
+           'check_regular_file', 'check_npz', 'read_small_text', 'asset_path', 'regenerating', 'drop_child_names',
+           'add_child_names', 'flat_child_keys', 'shape_str', 'check_map', 'int_pair', 'figure_png', 'PictureRepr',
+           'text_table', 'OneLineParser', 'one_line', 'run_command', 't_quantile', 't_critical', 't_p_value', 'holm']
 
 # %% ../nbs/31_utils.ipynb #e180209e
 @contextmanager
@@ -52,7 +53,8 @@ def atomic_write(
         raise ValueError(f"{path} is {kind}, not a file: it is not replaced; choose a file name")
     if path.parent.exists() and not path.parent.is_dir(): raise NotADirectoryError(f"{path.parent} is a file, not a folder: {path} cannot be written")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')   # unique: writers never share it
+    try: fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')   # unique: writers never share it
+    except OSError as e: raise OSError(f"{path} cannot be written: {e.strerror or e}") from None   # the user's name, not ours
     try:
         with os.fdopen(fd, mode) as f:
             yield f
@@ -62,16 +64,48 @@ def atomic_write(
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
 
+
+# %% ../nbs/31_utils.ipynb #56711a71
+def check_writable(
+    path:str|Path,              # a file the caller will write later (after hours of training, say)
+    what:str='file',            # its role, for the message: '--plot', 'results file'
+)->Path:                        # `path`, as a Path
+    "`path` if a file can be made in its folder now (one is made and removed), else a ValueError naming `path`."
+    path = Path(path)
+    if not path.name or path.name in ('.', '..'): raise ValueError(f"{what} {str(path)!r} names no file")
+    if not path.parent.is_dir(): raise ValueError(f"{what} {path}: no folder {path.parent} to write it in")
+    try: fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    except OSError as e: raise ValueError(f"{what} {path} cannot be written there: {e.strerror or e}") from None
+    os.close(fd); os.unlink(tmp)
+    return path
+
+LOCK_WAIT = 120.0                # seconds `file_lock` waits for another holder before it gives up, naming it
+
 @contextmanager
-def file_lock(path:str|Path):
-    "While held, no other holder of `file_lock(path)` runs: a blocking OS lock on `.{name}.lock` beside `path` (none without fcntl)."
+def file_lock(
+    path:str|Path,              # the file the lock guards; the lock is `.{name}.lock` beside it
+    timeout:float=LOCK_WAIT,    # seconds to wait for another holder; then a TimeoutError naming the lock and its holder
+):
+    "While held, no other holder of `file_lock(path)` runs: an OS lock on `.{name}.lock` beside `path` (none without fcntl)."
     if fcntl is None: yield; return                                     # Windows: no OS file locks; one writer per folder
     path = Path(path); lock = path.parent / f'.{path.name}.lock'
     if os.path.lexists(lock) and (lock.is_symlink() or not lock.is_file()): raise ValueError(f"{lock} is not a regular file: remove it")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | os.O_NONBLOCK, 0o644)
-    try: fcntl.flock(fd, fcntl.LOCK_EX); yield                          # held for a read and a write: a moment
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); break
+            except BlockingIOError:                                     # held: a grid process writing its row (a moment)
+                if time.monotonic() > deadline:
+                    holder = os.pread(fd, 32, 0).decode('ascii', 'replace').strip() or 'unknown'
+                    raise TimeoutError(f"{lock} has been held by another process (id {holder}) for over {timeout:g} s: "
+                                       "if that process is stopped or gone, continue or end it, then try again") from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0); os.pwrite(fd, str(os.getpid()).encode(), 0)   # who holds it, for a waiter's message
+        yield                                                           # held for a read and a write: a moment
     finally: os.close(fd)
+
 
 # %% ../nbs/31_utils.ipynb #7867bcf7
 def check_regular_file(
@@ -245,8 +279,8 @@ class OneLineParser(argparse.ArgumentParser):
 MAX_ERROR_LINE = 600
 
 def one_line(e:BaseException)->str:
-    "An exception's message as one line: a DataLoader worker's original error, several lines joined, at most MAX_ERROR_LINE characters."
-    lines = [l.strip() for l in str(e).strip().splitlines() if l.strip()]
+    "An exception's message as one line: its `cli` version if it has one, a DataLoader worker's original error, several lines joined, at most MAX_ERROR_LINE characters."
+    lines = [l.strip() for l in str(getattr(e, 'cli', None) or e).strip().splitlines() if l.strip()]   # `cli`: said in flags, not arguments
     if any(l.startswith('Original Traceback') for l in lines): lines = lines[-1:]   # the worker's own exception line
     text = '; '.join(lines)
     return text if len(text) <= MAX_ERROR_LINE else f"{text[:MAX_ERROR_LINE]}... ({len(text) - MAX_ERROR_LINE:,} characters more: --debug shows them)"

@@ -17,7 +17,7 @@ from ..data.datasets import build_datasets
 from .grid import (run_grid, grid_command, write_results, read_results, class_accuracy, grid_table, format_grid_table, plot_grid,
                                            paired_effects, format_paired_effects)
 from .ablations import ABLATION_VARIANTS, COLOUR_VARIANTS, ABLATION_RESULTS, stored_experiments
-from ..utils import OneLineParser, run_command
+from ..utils import OneLineParser, run_command, check_writable
 
 # %% auto #0
 __all__ = ['ABLATION_RECIPES', 'ablation_config', 'variant_params', 'score_ablation', 'run_ablations', 'main']
@@ -131,7 +131,10 @@ def main(argv:list|None=None)->int:
     "python -m strip_mlp_nb.experiments.ablation_runs: train the ablation grid and print the table."
     p = _parser(); a = p.parse_args(argv)
     if a.plot and os.path.lexists(a.plot): p.error(f"--plot {a.plot}: the file (or a link) exists; choose a new name (nothing is replaced)")
-    if a.plot and not Path(a.plot).resolve().parent.is_dir(): p.error(f"--plot {a.plot}: no folder {Path(a.plot).parent} to write it in")
+    for flag, path in (('--plot', a.plot), ('--copy-to', a.copy_to)):   # a file can be made there now, not only after the grid
+        if path:
+            try: check_writable(path, flag)
+            except ValueError as e: p.error(str(e))
     if a.plot and Path(a.plot).suffix.lower().lstrip('.') not in Figure().canvas.get_supported_filetypes():   # checked before hours of training
         p.error(f"--plot {a.plot}: matplotlib writes .png, .pdf, .svg and the like, not {Path(a.plot).suffix or 'a name without an ending'}")
     if a.copy_to:                                                      # replaced only when it is a results file already

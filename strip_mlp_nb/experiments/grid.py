@@ -43,7 +43,8 @@ def read_results(path)->list[dict]:
     check_regular_file(path, 'results file')                           # a FIFO would wait for a writer forever
     if (size := path.stat().st_size) > MAX_RESULTS_BYTES:
         raise ValueError(f"{path}: {size:,} bytes, more than a results file holds (MAX_RESULTS_BYTES, {MAX_RESULTS_BYTES:,}): not read")
-    text = path.read_text()
+    try: text = path.read_bytes().decode('utf-8')
+    except UnicodeDecodeError: raise ValueError(f"{path} is not a results file (not UTF-8 text)") from None
     if (n := text.count('[') + text.count('{')) > len(text) // 16 + 1:  # a run's row has a few in 2 KB; each costs ~60 bytes parsed
         raise ValueError(f"{path}: {n:,} lists and mappings in {len(text):,} characters, more than runs hold: not a results file")
     try: rows = json.loads(text)
@@ -77,6 +78,23 @@ def _bad_run(r:dict)->str|None:
         v = r.get(k)
         if (k == 'test_acc' or v is not None) and not (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1):
             return f"{k} must be a fraction in [0, 1], got {v!r}"
+    if (b := r.get('best_epoch')) is not None and r.get('epochs') is not None and not 1 <= b <= r['epochs']:
+        return f"best_epoch must be in [1, {r['epochs']}] (its epochs), got {b}"
+    return _bad_classes(r)
+
+
+# %% ../../nbs/experiments/41_grid.ipynb #f21dff94
+def _bad_classes(r:dict)->str|None:
+    "What makes a run's per-class fields unusable, or None: names, then one fraction per class, a K x K matrix of counts."
+    if 'classes' in r and not (isinstance(r['classes'], list) and all(isinstance(c, str) for c in r['classes'])):
+        return "classes must be a list of names"
+    K, frac = len(r.get('classes') or []), lambda v: type(v) in (int, float) and 0 <= v <= 1
+    if 'class_acc' in r and not (isinstance(r['class_acc'], list) and len(r['class_acc']) == K and all(map(frac, r['class_acc']))):
+        return f"class_acc must be {K} fractions in [0, 1], one per class"
+    c = r.get('confusion')
+    if c is not None and not (isinstance(c, list) and len(c) == K and all(isinstance(row, list) and len(row) == K and
+                                                                          all(type(n) is int and n >= 0 for n in row) for row in c)):
+        return f"confusion must be a {K}x{K} matrix of counts, one row per class"
     return None
 
 def one_recipe(rows:list[dict], where)->list[dict]:
@@ -356,6 +374,9 @@ def class_table(
     runs = [r for r in rows if (r['dataset'], r['img_size']) == (dataset, img_size) and ('class_acc' in r or 'confusion' in r)]
     if not runs: raise ValueError(f"no runs with per-class accuracy on {dataset!r} at {img_size}x{img_size}")
     variants, classes = list(dict.fromkeys(r['variant'] for r in runs)), runs[0]['classes']
+    if other := next((r for r in runs if r['classes'] != classes), None):   # a mean by position would mix classes
+        raise ValueError(f"run {run_key(other)} lists its classes as {other['classes']}, run {run_key(runs[0])} as {classes}: "
+                         "per-class means need one class list")
     table = np.array([[np.mean([run_value(r, k) for r in runs if r['variant'] == v]) for k in range(len(classes))]
                       for v in variants])                                              # (V, K)
     return variants, classes, table

@@ -216,10 +216,13 @@ def _parser()->argparse.ArgumentParser:
 def main(argv:list|None=None)->int:
     "python -m strip_mlp_nb.experiments.real_data: run (or merge) the grid and print its tables."
     p = _parser(); a = p.parse_args(argv)
-    if a.threads < 1: p.error('--threads must be at least 1')
+    if not 1 <= a.threads <= 1024: p.error('--threads must be in [1, 1024] (more crash PyTorch\'s thread pool)')
     if a.costs and a.merge: p.error('--costs and --merge do different things: one at a time')
-    training = [f for f, v in (('--epochs', a.epochs), ('--train-size', a.train_size), ('--val-size', a.val_size), ('--root', a.root)) if v is not None]
-    if (a.costs or a.merge) and training: p.error(f"{', '.join(training)} set the training, and {'--costs' if a.costs else '--merge'} trains nothing")
+    given = lambda *flags: [f for f in flags if getattr(a, f[2:].replace('-', '_')) != p.get_default(f[2:].replace('-', '_'))]   # set, not default
+    if a.costs and (unused := given('--seeds', '--epochs', '--train-size', '--val-size', '--root', '--epoch-lines', '--out')):
+        p.error(f"{', '.join(unused)} set the training, and --costs trains nothing")
+    if a.merge and (unused := given('--seeds', '--variants', '--img-size', '--recipe', '--epochs', '--train-size', '--val-size', '--root', '--epoch-lines')):
+        p.error(f"{', '.join(unused)} choose what to train, and --merge joins whole files: give only --out and the files")
     if a.variants and len(set(a.variants)) < len(a.variants): p.error(f"--variants names one variant twice: {a.variants}")
     torch.set_num_threads(a.threads)
     variants = tuple(a.variants) if a.variants else None

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 from .. import moved_names
 from ..utils import eval_mode, text_table
 from .interaction import token_footprint
-from .jacobians import hold_path_weights
+from .jacobians import hold_path_weights, MAX_FOOTPRINT_JACOBIAN
 from ..layers.token_mixers import GlobalTokenMixer, AxialMixer
 from ..layers.strip_layer import StripMLPLayer
 from ..layers.cgsmm import CascadeGroupStripMixing, strip_groups
@@ -42,7 +42,6 @@ MIXERS = {
 MAX_MIXER_TOKENS = 4096     # a 64x64 map: its Jacobian, tokens x tokens x channels, stays in memory
 MAX_MIXER_DEPTH = 12        # stacked copies: a product of deeper Jacobians underflows float32
 
-# %% ../../nbs/explain/09_analysis.ipynb #4ef928d9
 def _strip_channels(kind:str, channels:int)->int:
     "Channels the strip layers of `kind` see: all for a layer or CGSMM, half for the blocks."
     return channels // 2 if kind in ('Strip Mixing Block', 'Strip-MLP block') else channels
@@ -52,6 +51,8 @@ def default_groups(kind:str, channels:int)->int|None:
     if kind not in MIXERS or kind in ('global', 'axial', 'LSMM'): return None
     return strip_groups(2 * _strip_channels(kind, channels))
 
+
+# %% ../../nbs/explain/09_analysis.ipynb #a0d56f45
 def mixer_problem(
     kind:str, size:tuple, channels:int=16, *, groups:int|None=None, taps:int=3, depth:int=1,
 )->str|None:                    # why this combination cannot be built, or None
@@ -62,6 +63,8 @@ def mixer_problem(
     if size[0] * size[1] > MAX_MIXER_TOKENS: return f"a {size[0]}x{size[1]} map has more than {MAX_MIXER_TOKENS:,} tokens (MAX_MIXER_TOKENS)"
     if not isinstance(depth, Integral) or not 1 <= depth <= MAX_MIXER_DEPTH: return f"depth must be an int in [1, {MAX_MIXER_DEPTH}], got {depth!r}"
     if not isinstance(channels, Integral) or not 1 <= channels <= 1024: return f"channels must be an int in [1, 1024], got {channels!r}"
+    if channels * channels * size[0] * size[1] > MAX_FOOTPRINT_JACOBIAN:
+        return f"{channels} channels on a {size[0]}x{size[1]} map: a token's Jacobian would be more than MAX_FOOTPRINT_JACOBIAN ({MAX_FOOTPRINT_JACOBIAN:,}) values"
     if kind in ('Strip Mixing Block', 'Strip-MLP block', 'LSMM') and channels % 2:
         return f"{kind} needs an even number of channels, got {channels}"
     if not isinstance(taps, Integral) or taps < 1 or taps % 2 == 0: return f"taps must be an odd positive int, got {taps!r}"
@@ -70,6 +73,7 @@ def mixer_problem(
     g = groups or default_groups(kind, channels)
     if g is not None:
         strip = _strip_channels(kind, channels)
+        if groups is None and g < 1: return f"{channels} channels leave {kind}'s strip layers {strip}: too few for the official groups (give groups=)"
         if g < 1 or strip % g: return f"groups={g} must divide the {strip} channels of the strip layers"
     return None
 
@@ -280,6 +284,7 @@ def outside_share(
 )->float:                       # in [0, 1]
     "Share of a footprint's squared mass from tokens outside the token's own row and column."
     mass = footprint.double() ** 2                                       # (H, W)
+    if not torch.isfinite(mass).all() or mass.sum() == 0: raise ValueError("the footprint must be finite and not all zero")
     r, c = token
     own = mass[r].sum() + mass[:, c].sum() - mass[r, c]                 # the row and the column, the token once
     return float(1 - own / mass.sum())

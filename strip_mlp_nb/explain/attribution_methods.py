@@ -16,11 +16,12 @@ import torch
 from torch import nn
 from captum.attr import IntegratedGradients, NoiseTunnel, Saliency, Occlusion, GradientShap, LayerGradCam, LayerAttribution
 from ..layers.blocks import StripMixingBlock
-from ..utils import eval_mode, atomic_write
+from ..utils import eval_mode, atomic_write, int_pair
 
 # %% auto #0
-__all__ = ['METHODS', 'model_input_size', 'image_batch', 'attribution_targets', 'layer_names', 'resolve_layer', 'batch_chunks',
-           'method_options', 'method_spec', 'no_inplace', 'seeded', 'attribute', 'save_json', 'hook_hazards']
+__all__ = ['METHODS', 'MAX_SAMPLES', 'model_input_size', 'image_batch', 'attribution_targets', 'layer_names', 'resolve_layer',
+           'batch_chunks', 'method_options', 'method_spec', 'no_inplace', 'seeded', 'attribute', 'save_json',
+           'hook_hazards']
 
 # %% ../../nbs/explain/42_attribution_methods.ipynb #fb50fcfc
 def model_input_size(model:nn.Module)->tuple|None:
@@ -46,8 +47,8 @@ def image_batch(
         raise ValueError(f"this model takes images {want}, got {tuple(images.shape)}: resize them, or explain a model "
                          f"built for {tuple(images.shape[2:])}")
     if not torch.isfinite(images).all(): raise ValueError("images contain NaN or infinite values")
-    p = next(model.parameters())
-    return images.detach().to(p.device, p.dtype)
+    p = next(model.parameters(), None)                                     # a model without parameters: the images as given
+    return images.detach() if p is None else images.detach().to(p.device, p.dtype)
 
 # %% ../../nbs/explain/42_attribution_methods.ipynb #31563ad0
 def attribution_targets(
@@ -62,6 +63,7 @@ def attribution_targets(
         out = model(x[:1])
         if not isinstance(out, torch.Tensor) or out.dim() != 2:                  # global_pool='', features_only: no class scores
             raise ValueError(f"attribute needs a classifier's scores (N, classes); the model gives {tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__}")
+        if not torch.isfinite(out).all(): raise ValueError("the model's scores are NaN or infinite for these images: check its weights (maps of them would be NaN)")
         if target is None: return torch.cat([model(xs).argmax(1) for xs in x.split(batch)])
         n_classes = out.shape[1]
     t = torch.as_tensor(target, device=x.device)
@@ -150,20 +152,27 @@ def _saliency(model, x, target, internal_batch_size=64, abs=True, **kw):
 
 def _occlusion(model, x, target, baselines=None, internal_batch_size=64, window=4, stride=2, **kw):
     "Occlusion: the score's drop when a `window` x `window` patch (all channels) is set to the baseline."
-    occ, C, out = Occlusion(model), x.shape[1], []
+    occ, (C, H, W), out = Occlusion(model), x.shape[1:], []
+    (wh, ww), (sh, sw) = int_pair(window, 'window'), int_pair(stride, 'stride')
+    if wh > H or ww > W: raise ValueError(f"the occlusion window {wh}x{ww} is larger than the {H}x{W} images")
+    windows = ((H - wh) // sh + 1) * ((W - ww) // sw + 1)                   # occluded copies of each image
     for sl, xs, ts in batch_chunks(x, target, internal_batch_size):
-        out.append(occ.attribute(xs, sliding_window_shapes=(C, window, window), strides=(C, stride, stride),
+        out.append(occ.attribute(xs, sliding_window_shapes=(C, wh, ww), strides=(C, sh, sw),
                                  baselines=_baseline(baselines, xs, sl), target=ts,
-                                 perturbations_per_eval=max(1, internal_batch_size // len(xs)), **kw))
+                                 perturbations_per_eval=max(1, min(windows, internal_batch_size // len(xs))), **kw))
     return torch.cat(out)
 
+
+# %% ../../nbs/explain/42_attribution_methods.ipynb #4254a962
 def _gradshap(model, x, target, baselines=None, internal_batch_size=64, n_samples=20, stdevs=0.1, **kw):
     "GradientShap: gradients at random points between random baselines and noisy inputs, times (input - baseline)."
     if baselines is None:   # the flat mean image and 7 noise images, drawn from the seeded generator
         baselines = torch.cat([torch.zeros(1, *x.shape[1:]), torch.randn(7, *x.shape[1:])]).to(x)
-    gs = GradientShap(model)
-    return torch.cat([gs.attribute(xs, baselines, n_samples=n_samples, stdevs=stdevs, target=ts, **kw)
-                      for _, xs, ts in batch_chunks(x, target, max(1, internal_batch_size // n_samples))])
+    gs, out = GradientShap(model), []
+    for _, xs, ts in batch_chunks(x, target, max(1, internal_batch_size // n_samples)):
+        draws = [min(internal_batch_size, n_samples - s) for s in range(0, n_samples, internal_batch_size)]   # samples per pass
+        out.append(sum(k / n_samples * gs.attribute(xs, baselines, n_samples=k, stdevs=stdevs, target=ts, **kw) for k in draws))
+    return torch.cat(out)                                                  # a mean over passes: the mean over all samples
 
 def _gradcam(model, x, target, layer=None, internal_batch_size=64, relu_attributions=True, **kw):
     "Grad-CAM on `layer`: its channels weighted by their mean gradient, summed, ReLU'd, upsampled bilinearly."
@@ -233,6 +242,7 @@ def seeded(
 
 # %% ../../nbs/explain/42_attribution_methods.ipynb #dc5ea80f
 _COUNTS = ('internal_batch_size', 'n_steps', 'nt_samples', 'n_samples', 'window', 'stride')   # whole numbers >= 1 (or pairs)
+MAX_SAMPLES = 4096     # most path steps, noisy copies or samples per image: IG's Gauss-Legendre points cost n_steps**2 memory
 
 def _check_options(options:dict, seed)->None:
     "Raise naming the first option whose value Captum would take to a wrong map or an obscure error."
@@ -240,7 +250,10 @@ def _check_options(options:dict, seed)->None:
     for k in _COUNTS:
         v = options.get(k)
         if v is not None and not (whole(v, 1) or isinstance(v, tuple) and v and all(whole(n, 1) for n in v)):
-            raise ValueError(f"{k} must be a whole number >= 1{' (or a tuple of them)' if k in ('window', 'stride') else ''}, got {v!r}")
+            raise ValueError(f"{k} must be a whole number >= 1{' (or a pair of them)' if k in ('window', 'stride') else ''}, got {v!r}")
+        if k in ('window', 'stride') and isinstance(v, tuple) and len(v) != 2: raise ValueError(f"{k} must be a number or a pair (rows, columns), got {v!r}")
+        if k in ('n_steps', 'nt_samples', 'n_samples') and v is not None and v > MAX_SAMPLES:
+            raise ValueError(f"{k}={v:,} is more than MAX_SAMPLES ({MAX_SAMPLES:,}) per image: the estimate barely changes past a few hundred")
     if (v := options.get('stdevs')) is not None and not (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < math.inf):
         raise ValueError(f"stdevs must be a number >= 0 (the noise's standard deviation), got {v!r}")
     if not whole(seed, 0) or seed >= 2**32: raise ValueError(f"seed must be a whole number in [0, 2**32 - 1], got {seed!r}")
@@ -287,6 +300,8 @@ def attribute(
         t = attribution_targets(model, x, target, internal_batch_size)
         if method == 'gradcam': kwargs['layer'] = layer
         attr = METHODS[method][0](model, x, t, internal_batch_size=internal_batch_size, **kwargs)   # (N, C or 1, H, W)
+    if not torch.isfinite(attr).all():                                             # finite options can still overflow
+        raise ValueError(f"the {method} maps hold NaN or infinite values: the options (baselines, stdevs) or the model's scores overflow")
     return attr.detach().sum(1).to(images.device)                                  # (N, H, W): channels summed
 
 # %% ../../nbs/explain/42_attribution_methods.ipynb #c68251e0

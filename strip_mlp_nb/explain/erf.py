@@ -6,6 +6,7 @@
 from __future__ import annotations
 import json
 import math
+from numbers import Integral
 from pathlib import Path
 import numpy as np
 import torch
@@ -25,8 +26,9 @@ def _stage_output(model:nn.Module, x:torch.Tensor, stage:int|None)->torch.Tensor
     if stage is None: y = model(x)
     elif hasattr(model, 'stage_features'):
         maps = model.stage_features(x)                                   # one (N, C, h, w) map per stage
-        if type(stage) is not int or not -len(maps) <= stage < len(maps): raise ValueError(f"stage must be in [-{len(maps)}, {len(maps)}), got {stage!r}")
-        y = maps[stage]
+        if not isinstance(stage, Integral) or isinstance(stage, bool) or not -len(maps) <= stage < len(maps):
+            raise ValueError(f"stage must be a whole number in [-{len(maps)}, {len(maps)}), got {stage!r}")
+        y = maps[int(stage)]
     else: raise ValueError(f"{type(model).__name__} has no `stage_features`: pass stage=None and a model returning (N, C, h, w)")
     if y.dim() != 4: raise ValueError(f"the stage output must be (N, C, h, w), got {tuple(y.shape)}")
     return y
@@ -76,10 +78,12 @@ def erf_area_ratios(
 )->dict:                        # t -> dict(side=side of the square, ratio=its area / image area)
     "RepLKNet's high-contribution area ratios: the smallest centred square holding a share t of the ERF."
     data = torch.as_tensor(erf, dtype=torch.float64)
+    if data.dim() != 2 or not torch.isfinite(data).all() or data.sum() <= 0:
+        raise ValueError(f"the ERF must be a finite (H, W) map with a positive sum, got shape {tuple(data.shape)}, sum {data.sum().item():g}")
     H, W = data.shape
     total, out = data.sum().item(), {}
     for t in thresholds:
-        for i in range(1, max(H, W)):
+        for i in range(1, max(H, W) + 1):                                 # stops at the whole map, whatever its size
             win = data[max(H // 2 - i, 0):H // 2 + 1 + i, max(W // 2 - i, 0):W // 2 + 1 + i]
             if win.sum().item() / total > t or win.numel() == H * W:
                 out[t] = dict(side=2 * i + 1, ratio=win.numel() / (H * W)); break

@@ -22,6 +22,7 @@ def mask_share(
     masks:torch.Tensor,     # (N, H, W) in {0, 1}
 )->torch.Tensor:            # (N,) in [0, 1]
     "Share of each map's positive attribution that lies inside the mask."
+    if not torch.isfinite(attr).all(): raise ValueError("attr holds NaN or infinite values: no share can be read from it")
     pos = attr.clamp(min=0)
     return (pos * masks).sum((1, 2)) / pos.sum((1, 2)).clamp(min=1e-12)
 
@@ -40,29 +41,35 @@ def deletion_insertion(
     x = image_batch(model, images)
     N, C, H, W = x.shape
     if attr.shape != (N, H, W): raise ValueError(f"attr must be (N, H, W) = {(N, H, W)}, got {tuple(attr.shape)}")
+    if not torch.isfinite(attr).all(): raise ValueError("attr holds NaN or infinite values: it orders no pixels")
+    if not isinstance(steps, int) or isinstance(steps, bool) or not 1 <= steps <= H * W:
+        raise ValueError(f"steps must be a whole number in [1, {H * W}] (the pixels of one image), got {steps!r}")
+    if not isinstance(internal_batch_size, int) or isinstance(internal_batch_size, bool) or internal_batch_size < 1:
+        raise ValueError(f"internal_batch_size must be a whole number >= 1, got {internal_batch_size!r}")
     shuffle = torch.randperm(H * W, generator=torch.Generator().manual_seed(seed)).to(x.device)
     order = shuffle[attr.to(x.device).flatten(1)[:, shuffle].sort(dim=1, descending=True, stable=True).indices]  # (N, HW): pixels, first first
     rank = order.argsort(1)                                                              # (N, HW): each pixel's place in the order
     counts = torch.linspace(0, H * W, steps + 1, device=x.device).round()                # (S,): pixels moved at each point
-    moved = (rank[:, None, :] < counts[None, :, None]).view(N, steps + 1, 1, H, W)       # (N, S, 1, H, W)
-    curves = []
+    curves, S = [], steps + 1
     with eval_mode(model), no_inplace(model), torch.no_grad():
         t = attribution_targets(model, x, target, internal_batch_size)
         for kind in ('deletion', 'insertion'):
-            flat = torch.full_like(x, baseline)
-            ins = kind == 'insertion'
-            probs = []
-            for sl, xs, ts in batch_chunks(x, t, max(1, internal_batch_size // (steps + 1))):
-                m = moved[sl]
-                batch = torch.where(m, xs[:, None], flat[sl][:, None]) if ins else torch.where(m, flat[sl][:, None], xs[:, None])
-                p = model(batch.flatten(0, 1)).softmax(1).view(len(xs), steps + 1, -1)  # (n, S, classes)
-                probs.append(p.gather(2, ts[:, None, None].expand(-1, steps + 1, 1))[..., 0])   # (n, S)
+            flat, probs = torch.full_like(x, baseline), []
+            for sl, xs, ts in batch_chunks(x, t, max(1, internal_batch_size // S)):       # whole curves per pass, or
+                parts = []
+                for s0 in range(0, S, internal_batch_size):                               # one curve in several passes
+                    m = (rank[sl, None, :] < counts[None, s0:s0 + internal_batch_size, None]).view(len(xs), -1, 1, H, W)   # (n, s, 1, H, W)
+                    keep, drop = (xs[:, None], flat[sl][:, None]) if kind == 'insertion' else (flat[sl][:, None], xs[:, None])
+                    p = model(torch.where(m, keep, drop).flatten(0, 1)).softmax(1).view(len(xs), m.shape[1], -1)   # (n, s, classes)
+                    parts.append(p.gather(2, ts[:, None, None].expand(-1, m.shape[1], 1))[..., 0])   # (n, s)
+                probs.append(torch.cat(parts, 1))                                          # (n, S)
             curves.append(torch.cat(probs).cpu())
     return tuple(curves)
 
 # %% ../../nbs/explain/29_faithfulness.ipynb #a7112d69
 def curve_auc(curve:torch.Tensor)->torch.Tensor:  # (N, S) -> (N,)
     "Area under curves sampled at equal steps over [0, 1] (trapezoid rule)."
+    if curve.dim() != 2 or curve.shape[1] < 2: raise ValueError(f"curves must be (N, S) with S >= 2 points, got {tuple(curve.shape)}")
     return torch.trapezoid(curve, dx=1 / (curve.shape[1] - 1), dim=1)
 
 # %% ../../nbs/explain/29_faithfulness.ipynb #26c80b31
@@ -79,6 +86,7 @@ def faithfulness(
     internal_batch_size:int=64,
 )->dict:                                # area (N,), fractions (S,), and per method: share, deletion, insertion (N,), curves (S,), seconds
     "Mask share, deletion AUC and insertion AUC of each method's maps, per image."
+    if isinstance(methods, str): methods = (methods,)                   # one label, not its letters
     x = image_batch(model, images)
     masks = masks.to(x.device, x.dtype)
     if masks.shape != (x.shape[0], *x.shape[2:]): raise ValueError(f"masks must be (N, H, W) = {(x.shape[0], *x.shape[2:])}, got {tuple(masks.shape)}")

@@ -13,8 +13,8 @@ from ..utils import int_pair, eval_mode
 from ..layers.lsmm import LocalStripMixing
 
 # %% auto #0
-__all__ = ['MAX_FOOTPRINT_INPUT', 'infer_channels', 'token_jacobian', 'footprint_input', 'check_footprint_output',
-           'hold_path_weights']
+__all__ = ['MAX_FOOTPRINT_INPUT', 'MAX_FOOTPRINT_JACOBIAN', 'infer_channels', 'token_jacobian', 'footprint_input',
+           'check_footprint_output', 'hold_path_weights']
 
 # %% ../../nbs/explain/51_jacobians.ipynb #97e73958
 def infer_channels(module:nn.Module)->int:
@@ -41,6 +41,7 @@ def token_jacobian(module:nn.Module, x:torch.Tensor, r:int, c:int)->torch.Tensor
 
 # %% ../../nbs/explain/51_jacobians.ipynb #1aa34a66
 MAX_FOOTPRINT_INPUT = 1 << 22   # values of the input (C x H x W) whose footprint is taken: 16 MB of float32
+MAX_FOOTPRINT_JACOBIAN = 1 << 26 # values of one token's Jacobian (C_out x C x H x W): 256 MB of float32
 
 def footprint_input(module, token, size, channels, input, groups)->tuple:
     "`token_footprint`'s arguments checked: (module, (H, W), (row, col), input on the module's device and dtype)."
@@ -50,13 +51,12 @@ def footprint_input(module, token, size, channels, input, groups)->tuple:
     if not (0 <= r < H and 0 <= c < W): raise ValueError(f"token {(r, c)} is outside the {H}x{W} map")
     ref = next((t for t in chain(module.parameters(), module.buffers()) if t.is_floating_point()), None)
     device, dtype = (ref.device, ref.dtype) if ref is not None else (torch.device('cpu'), torch.float32)
-    if input is None:
-        C = infer_channels(module) if channels is None else channels
-        if C * H * W > MAX_FOOTPRINT_INPUT: raise ValueError(f"a {C}x{H}x{W} input is more than MAX_FOOTPRINT_INPUT ({MAX_FOOTPRINT_INPUT:,} "
-                                                             "values; Strip-MLP-B's first stage has 351,232): its Jacobian would not fit")
-        input = torch.randn(1, C, H, W, generator=torch.Generator().manual_seed(0))  # global RNG untouched
-    if input.dim() != 4 or input.shape[0] != 1 or tuple(input.shape[2:]) != (H, W):
+    if input is not None and (input.dim() != 4 or input.shape[0] != 1 or tuple(input.shape[2:]) != (H, W)):
         raise ValueError(f"`input` must have shape (1, C, {H}, {W}), got {tuple(input.shape)}")
+    C = (infer_channels(module) if channels is None else channels) if input is None else input.shape[1]
+    if C * H * W > MAX_FOOTPRINT_INPUT: raise ValueError(f"a {C}x{H}x{W} input is more than MAX_FOOTPRINT_INPUT ({MAX_FOOTPRINT_INPUT:,} "
+                                                         "values; Strip-MLP-B's first stage has 351,232): its Jacobian would not fit")
+    if input is None: input = torch.randn(1, C, H, W, generator=torch.Generator().manual_seed(0))  # global RNG untouched
     if channels is not None and input.shape[1] != channels:
         raise ValueError(f"`input` has {input.shape[1]} channels but `channels={channels}`")
     if groups is not None and (not isinstance(groups, Integral) or groups < 1 or input.shape[1] % groups):
@@ -73,6 +73,9 @@ def check_footprint_output(module:nn.Module, x:torch.Tensor):
     if not isinstance(y, torch.Tensor) or y.dim() != 4 or y.shape[0] != 1 or y.shape[2:] != x.shape[2:]:
         raise ValueError(f"token_footprint needs an output of shape (1, C_out, {x.shape[2]}, {x.shape[3]}), got "
                          f"{tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__}")
+    if y.shape[1] * x.numel() > MAX_FOOTPRINT_JACOBIAN:
+        raise ValueError(f"one token's Jacobian here has {y.shape[1]}x{'x'.join(map(str, x.shape[1:]))} values, more than "
+                         f"MAX_FOOTPRINT_JACOBIAN ({MAX_FOOTPRINT_JACOBIAN:,}): fewer channels or a smaller map")
 
 # %% ../../nbs/explain/51_jacobians.ipynb #d5f83999
 class _Held(nn.Module):

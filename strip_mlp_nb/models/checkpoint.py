@@ -26,7 +26,8 @@ __all__ = ['MAX_CHECKPOINT_BYTES', 'MAX_INFLATE', 'CheckpointError', 'UnsafeChec
 
 # %% ../../nbs/models/20_checkpoint.ipynb #a52718e3
 class CheckpointError(ValueError):
-    "A checkpoint that cannot be read, or that does not fit the model."
+    "A checkpoint that cannot be read, or that does not fit the model; `cli`: the same in a command line's terms, where they differ."
+    def __init__(self, message:str, cli:str|None=None): super().__init__(message); self.cli = cli
 
 class UnsafeCheckpointError(CheckpointError):
     "A file that is not a plain tensor checkpoint: reading it would import and call code, so it was refused."
@@ -289,31 +290,39 @@ def _first_stage_grid(sd:dict)->tuple[int|None, int]:
     return max(sides, default=None), patch
 
 # %% ../../nbs/models/20_checkpoint.ipynb #abdd6d24
-def _shape_message(name:str, bad:list, own:dict, sd:dict)->str:
-    "Readable error for mismatched shapes, with the resolution hint for Strip-MLP's strip weights."
-    lines = [f"{name} does not fit the model: {len(bad)} tensor(s) have other shapes"]
-    lines += [f"  {k}: model {m}, checkpoint {c}" for k, m, c in bad[:10]] + ([f"  ... and {len(bad) - 10} more"] if len(bad) > 10 else [])
+def _shape_message(name:str, bad:list, own:dict, sd:dict)->tuple[str, str]:
+    "Readable error for mismatched shapes, its conclusion first (the resolution hint for Strip-MLP's strip weights); and a command line's version."
+    details = [f"  {k}: model {m}, checkpoint {c}" for k, m, c in bad[:10]] + ([f"  ... and {len(bad) - 10} more"] if len(bad) > 10 else [])
     (g, p), (gm, pm) = _first_stage_grid(sd), _first_stage_grid(own)
     if any(r in k for k, _, _ in bad for r in _RESOLUTION_KEYS) and g and gm and (g, p) != (gm, pm):   # only then is it the size
-        lines.append("Strip-MLP checkpoints are resolution-specific: the strip MLPs (proj_h, proj_w: a W x W matrix per tap) "
-                     "and the relative position tables (relate_pos_h, relate_pos_w: 2H+1 rows) are sized for one token grid.")
-        lines.append(f"This checkpoint's first stage has {g}x{g} tokens (img_size {g * p} with patch size {p}); "
-                     f"the model's has {gm}x{gm} (img_size {gm * pm}). Build the model with img_size={g * p}.")
-    elif g and gm:
-        lines.append(f"Both have {g}x{g} tokens in their first stage, so the image size agrees: the network differs "
-                     "(compare embed_dim, depths, num_classes and in_chans with the checkpoint's config)")
-    return '\n'.join(lines)
+        facts = (f"{name} does not fit the model: its first stage has {g}x{g} tokens (img_size {g * p} with patch size {p}); "
+                 f"the model's has {gm}x{gm} (img_size {gm * pm})")
+        lines = [facts + f". Build the model with img_size={g * p}.",
+                 "Strip-MLP checkpoints are resolution-specific: the strip MLPs (proj_h, proj_w: a W x W matrix per tap) "
+                 "and the relative position tables (relate_pos_h, relate_pos_w: 2H+1 rows) are sized for one token grid."]
+        cli = f"{facts}: add --img-size {g * p}"
+    else:
+        facts = f"{name} does not fit the model: {len(bad)} tensor(s) have other shapes"
+        same = f", though both have {g}x{g} tokens in their first stage, so the image size agrees: the network differs" if g and gm else ''
+        lines = [facts + same + (" (compare embed_dim, depths, num_classes and in_chans with the checkpoint's config)" if same else '')]
+        cli = f"{facts}{same} (first: {bad[0][0]}: model {bad[0][1]}, checkpoint {bad[0][2]}): give the --model and --num-classes it was trained with"
+    return '\n'.join(lines + details), cli
+
 
 # %% ../../nbs/models/20_checkpoint.ipynb #5d08c7d6
-def _keys_message(name:str, missing:list, unexpected:list)->str:
-    "Readable error for missing and unexpected keys: counts and the first few of each."
+def _keys_message(name:str, missing:list, unexpected:list)->tuple[str, str]:
+    "Readable error for missing and unexpected keys: counts and the first few of each; and a command line's version."
     few = lambda ks: ', '.join(ks[:5]) + (f' ... and {len(ks) - 5} more' if len(ks) > 5 else '')
     lines = [f"{name} does not fit the model (strict=True):"]
     if missing: lines.append(f"  {len(missing)} model key(s) not in the checkpoint: {few(missing)}")
     if unexpected: lines.append(f"  {len(unexpected)} checkpoint key(s) not in the model: {few(unexpected)}")
+    counts = ', '.join(f"{len(ks)} {what}" for ks, what in ((missing, 'model key(s) missing'), (unexpected, 'unknown key(s)')) if ks)
+    cli = (f"{name} does not fit the model: {counts} (first: {(missing or unexpected)[0]}): give the --model it was trained with, "
+           "or check that it is a checkpoint of this package's Strip-MLP or the official one")
     lines.append("Check that the model was built with the checkpoint's config, rename keys with filter_fn, "
                  "or pass strict=False to load the keys both have.")
-    return '\n'.join(lines)
+    return '\n'.join(lines), cli
+
 
 # %% ../../nbs/models/20_checkpoint.ipynb #a739760c
 class LoadResult(NamedTuple):
@@ -339,13 +348,13 @@ def load_checkpoint(
     target = _unwrap(model)
     own = target.state_dict()
     bad = [(k, tuple(own[k].shape), tuple(v.shape)) for k, v in sd.items() if k in own and own[k].shape != v.shape]
-    if bad: raise CheckpointError(_shape_message(name, bad, own, sd))
+    if bad: raise CheckpointError(*_shape_message(name, bad, own, sd))
     kinds = [f"{k}: model {own[k].dtype}, checkpoint {v.dtype}" for k, v in sd.items()
              if k in own and (own[k].is_floating_point(), own[k].is_complex()) != (v.is_floating_point(), v.is_complex())]
     if kinds: raise CheckpointError(f"{name} does not fit the model: {len(kinds)} tensor(s) hold another kind of number, "
                                     f"which loading would convert silently: {'; '.join(kinds[:5])}")
     missing, unexpected = [k for k in own if k not in sd], [k for k in sd if k not in own]
-    if strict and (missing or unexpected): raise CheckpointError(_keys_message(name, missing, unexpected))
+    if strict and (missing or unexpected): raise CheckpointError(*_keys_message(name, missing, unexpected))
     target.load_state_dict(sd, strict=False)
     return model if strict else LoadResult(model, missing, unexpected, meta)
 
@@ -362,9 +371,9 @@ def build_to_fit(
         raise CheckpointError(f"{name} holds a config that describes no valid model: {e}") from None
     own = skeleton.state_dict()
     bad = [(k, tuple(own[k].shape), tuple(v.shape)) for k, v in sd.items() if k in own and own[k].shape != v.shape]
-    if bad: raise CheckpointError(_shape_message(name, bad, own, sd))
+    if bad: raise CheckpointError(*_shape_message(name, bad, own, sd))
     missing, unexpected = [k for k in own if k not in sd], [k for k in sd if k not in own]
-    if missing or unexpected: raise CheckpointError(_keys_message(name, missing, unexpected))
+    if missing or unexpected: raise CheckpointError(*_keys_message(name, missing, unexpected))
     return build()
 
 # %% ../../nbs/models/20_checkpoint.ipynb #c27f18d9

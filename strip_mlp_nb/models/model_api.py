@@ -189,8 +189,9 @@ class Stage(nn.Sequential):
 class TimmForward(ModelInput):
     "timm's forward: features, head, logits, for a network with `stage_features(x, stop)`, `norm`, `head`, `global_pool`."
     def forward_features(self, x:torch.Tensor)->torch.Tensor:
-        "Images (N, in_chans, H, W) -> last feature map after `norm`, (N, 8E, H4, W4)."
-        return self.norm(self.stage_features(x, self.stages_kept)[-1])
+        "Images (N, in_chans, H, W) -> last feature map after `norm`, (N, 8E, H4, W4) (after pruning: the last stage kept, without `norm`)."
+        y = self.stage_features(x, self.stages_kept)[-1]
+        return self.norm(y) if self.stages_kept == 4 else y               # `norm` fits stage 4's channels only
 
     def forward_head(self, x:torch.Tensor, pre_logits:bool=False)->torch.Tensor:
         "Feature map (N, 8E, H4, W4) -> pooled features (N, 8E) if `pre_logits`, else logits (N, num_classes) (per token without pooling)."
@@ -239,6 +240,7 @@ class TimmFeatures(TimmForward):
         for names in _STAGE_MODULES[last + 1:]:
             for name in names: setattr(self, name, nn.Identity())
         self.stages_kept = last + 1
+        self.num_features = self.head_hidden_size = self.feature_info[last]['num_chs']   # what a new head reads now
         if prune_norm: self.norm = nn.Identity()
         if prune_head: self.reset_classifier(0, '')
         return taken

@@ -8,7 +8,7 @@ import html
 import ipywidgets as widgets
 from ..utils import PictureRepr
 from ..layers.strip_layer import StripMLPLayer
-from ..explain.analysis import MIXERS, default_groups
+from ..explain.analysis import MIXERS, default_groups, mixer_problem
 from .explorers import (TRAINED, explorer_model, explorer_images, stage_sizes, explore_footprint,
                                             footprint_png, weights_png, explore_erf, erf_png)
 
@@ -119,6 +119,7 @@ class StripExplorer(PictureRepr, _StripLogic):
         size:int=9,             # initial resolution (square map)
         channels:int=16,        # channels of the random mixers
     ):
+        if why := mixer_problem('Strip-MLP block', (9, 9), channels): raise ValueError(f"StripExplorer(channels={channels!r}): {why}")
         super().__init__(kind, size, channels)
         self.add_class('smlp-strip-explorer')
         for w in self.controls: w.observe(self.refresh, names='value')

@@ -218,6 +218,10 @@ def explore_erf(
     log:bool=True,              # RepLKNet's log10(x + 1) scaling
 )->dict:                        # erf ((32, 32) or None), ratios, token, ok, status (HTML)
     "The ERF explorer's computation for one setting; never raises."
+    whole = lambda v: isinstance(v, Integral) and not isinstance(v, bool)
+    bad = [name for name, v in (('stage', stage), ('image', image), ('count', count)) if not whole(v)]
+    if token is not None and not (isinstance(token, (tuple, list)) and len(token) == 2 and all(map(whole, token))): bad.append('token')
+    if bad: return dict(erf=None, ratios={}, token=token, ok=False, status=html.escape(f"not a whole number (or pair of them): {', '.join(bad)}"))
     sizes, n = stage_sizes(), len(explorer_images()[0])
     side = sizes[stage][0] if 0 <= stage < len(sizes) else 0
     token = (side // 2, side // 2) if token is None else tuple(token)
