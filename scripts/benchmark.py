@@ -16,7 +16,8 @@ after in one run (and, with --profile, their time tables side by side). Progress
 Every table is headed by what it was measured on: the CPU's model, PyTorch's CPU capability (AVX512, AVX2, ...) and the
 dispatch caps set in the environment, if any (ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2
 MKL_ENABLE_INSTRUCTIONS=AVX2 makes an AVX-512 machine run the kernels an AVX2-only one would).
-Exit status 1 if an equality check fails. No network access, no downloads.
+Every argument is checked before anything is timed (2 and one line if one is wrong, e.g. a setting that needs more memory
+than --max-memory). Exit status 1 if an equality check fails or nothing could be measured. No network access, no downloads.
 
 Examples:
     python scripts/benchmark.py                                      # T*, 32:64 and 224:8, all modes, CPU
@@ -35,7 +36,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from strip_mlp_nb.models.config import LIMITS
 from strip_mlp_nb.models.strip_mlp import create_model, list_models
+from strip_mlp_nb.utils import atomic_write
+from script_checks import MAX_THREADS, OneLineParser, destination_problem, guarded, threads
 
 try: from tqdm import tqdm
 except ImportError: tqdm = None
@@ -45,54 +49,154 @@ DEFAULT_MODES = 'eager,channels_last,compile'
 TOL = 1e-5
 
 
+def device_arg(text: str) -> torch.device:
+    "An argparse type: 'cpu', 'cuda' or 'cuda:N'."
+    try: d = torch.device(text)
+    except RuntimeError: d = None
+    if d is None or d.type not in ('cpu', 'cuda'): raise argparse.ArgumentTypeError(f"expected 'cpu', 'cuda' or 'cuda:N', got {text!r}")
+    return d
+
+
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog=__doc__.split('\n\n', 1)[1],
+    p = OneLineParser(prog='benchmark.py', description=__doc__.split('\n\n')[0], epilog=__doc__.split('\n\n', 1)[1],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--model', default='strip_mlp_tiny_light', choices=list_models(), help='variant (default: T*)')
-    p.add_argument('--settings', default='32:64,224:8', help='comma-separated IMG:BATCH pairs (default: %(default)s)')
+    p.add_argument('--settings', default='32:64,224:8', help='comma-separated IMG:BATCH pairs (default: %(default)s); each is '
+                   'checked against the model config\'s limits and --max-memory before anything is allocated')
     p.add_argument('--modes', default=DEFAULT_MODES, help=f"comma-separated, of {','.join(MODES)} (default: %(default)s)")
-    p.add_argument('--num-classes', type=int, default=1000, help='head outputs (default: %(default)s)')
+    p.add_argument('--num-classes', type=int, default=1000, help=f'head outputs, 0 to {LIMITS["num_classes"]:,} (default: %(default)s)')
     p.add_argument('--repeats', type=int, default=10, help='timed runs per measurement (default: %(default)s)')
-    p.add_argument('--warmup', type=int, default=3, help='untimed runs before them, at least 1 (default: %(default)s)')
+    p.add_argument('--warmup', type=int, default=3, help='untimed runs before them, at least 1: the first run (compilation, '
+                   'lazy initialisation) is never timed (default: %(default)s)')
     p.add_argument('--official', type=Path, metavar='PATH',
                    help='local checkout of Med-Process/Strip_MLP (with models/strip_mlp.py), or that file')
     p.add_argument('--before', type=Path, metavar='PATH',
                    help='another copy of strip_mlp_nb (a checkout, e.g. a git worktree of an earlier commit) to time as '
                         '"before", alongside ours and with our weights, in the --official-modes: a before/after comparison in one run')
-    p.add_argument('--official-modes', default='eager', help='of --modes, those to time the official model (and --before) in too (default: '
-                   'eager; channels_last is reported as failing: the official code breaks on it)')
-    p.add_argument('--threads', type=int, help='torch.set_num_threads (default: torch default)')
-    p.add_argument('--device', default='cpu', help="'cpu' (default) or 'cuda'")
+    p.add_argument('--official-modes', help='of --modes, those to time the official model (and --before) in too; only with '
+                   '--official or --before (default: eager; channels_last is reported as failing: the official code breaks on it)')
+    p.add_argument('--threads', type=threads, help=f'torch.set_num_threads, 1 to {MAX_THREADS} (default: torch default)')
+    p.add_argument('--device', type=device_arg, default=torch.device('cpu'), help="'cpu' (default), 'cuda' or 'cuda:N'")
     p.add_argument('--amp', action='store_true', help='autocast to bfloat16 while timing (equality check stays fp32)')
-    p.add_argument('--compile-backend', default='inductor', help='torch.compile backend (default: %(default)s)')
+    p.add_argument('--compile-backend', help='torch.compile backend, only with a compile mode (default: inductor)')
     p.add_argument('--seed', type=int, default=0, help='seed for weights, inputs and labels (default: %(default)s)')
-    p.add_argument('--json', type=Path, metavar='PATH', help='also write the results as JSON to PATH')
-    p.add_argument('--profile-rounds', type=int, default=3, metavar='N',
-                   help='--profile: rounds of 2 profiled steps per implementation, taken in turn; the median is shown (default: 3)')
-    p.add_argument('--profile-steps', type=int, default=2, metavar='N',
-                   help='--profile: train steps per profiled round (default: 2; 1 halves the profiler\'s own time)')
+    p.add_argument('--json', type=Path, metavar='PATH', help='also write the results as JSON to PATH (its folder must exist; '
+                   'checked before anything is timed)')
+    p.add_argument('--max-memory', type=float, metavar='GIB', help='the most memory a setting may need, in GiB (default: 80%% of '
+                   'the memory available when it starts, on the CPU or the GPU). A setting needs about 4 bytes x (3 x the '
+                   'parameters of each implementation timed + 2 x the values a train step\'s forward makes): larger ones are refused')
+    p.add_argument('--profile-rounds', type=int, metavar='N',
+                   help='with --profile: rounds of profiled steps per implementation, taken in turn; the median is shown (default: 3)')
+    p.add_argument('--profile-steps', type=int, metavar='N',
+                   help='with --profile: train steps per profiled round (default: 2; 1 halves the profiler\'s own time)')
     p.add_argument('--profile', action='store_true',
-                   help='also print where the time of a train step goes (torch.profiler, eager), ours and official')
+                   help='also print where the time of a train step goes (torch.profiler, eager, CPU only), ours and official')
     p.add_argument('--progress', action=argparse.BooleanOptionalAction, default=None,
                    help='progress bars and lines on stderr (default: only when stderr is a terminal)')
+    p.add_argument('--debug', action='store_true', help='on an error, the whole traceback instead of one line')
     a = p.parse_args(argv)
-    try: a.settings = [tuple(int(v) for v in s.split(':')) for s in a.settings.split(',')]
+    try: a.settings = [tuple(int(v) for v in s.split(':')) for s in a.settings.split(',') if s.strip()]
     except ValueError: p.error(f'--settings must look like 32:64,224:8, got {a.settings!r}')
-    if any(len(s) != 2 or min(s) < 1 for s in a.settings): p.error(f'--settings must be IMG:BATCH pairs of positive ints')
+    if not a.settings: p.error('--settings names no setting: give IMG:BATCH pairs, e.g. 32:64')
+    if any(len(s) != 2 or min(s) < 1 for s in a.settings): p.error('--settings must be IMG:BATCH pairs of positive ints')
+    official_given = a.official_modes is not None
     for name in ('modes', 'official_modes'):
-        modes = [m for m in getattr(a, name).split(',') if m]
+        modes = [m for m in (getattr(a, name) or '').split(',') if m]
         if bad := [m for m in modes if m not in MODES]: p.error(f'unknown mode(s) {bad}; known: {", ".join(MODES)}')
-        setattr(a, name, modes)
-    if a.repeats < 1 or a.warmup < 0: p.error('--repeats must be >= 1 and --warmup >= 0')
-    if a.profile_rounds < 1 or a.profile_steps < 1: p.error('--profile-rounds and --profile-steps must be >= 1')
-    a.warmup = max(a.warmup, 1)   # the first run (compilation, lazy initialisation) is never timed
+        setattr(a, name, list(dict.fromkeys(modes)))
+    if not a.modes: p.error(f'--modes names no mode: give some of {", ".join(MODES)}')
+    if official_given and not (a.official or a.before):
+        p.error('--official-modes does nothing without --official or --before: add one, or drop it')
+    if not official_given: a.official_modes = ['eager'] if 'eager' in a.modes else []
+    if (a.official or a.before) and not a.official_modes:
+        p.error('--official/--before are timed in --official-modes (default eager), and --modes lacks eager: add eager to '
+                '--modes, or give --official-modes')
+    if bad := [m for m in a.official_modes if m not in a.modes]:
+        p.error(f'--official-modes {",".join(bad)} is not in --modes {",".join(a.modes)}: those are never timed; add it to --modes')
+    if a.repeats < 1 or a.warmup < 1: p.error('--repeats and --warmup must be >= 1 (the first run is never timed)')
+    if not 0 <= a.seed < 2**63: p.error(f'--seed must be a whole number from 0 to 2**63 - 1, got {a.seed}')
+    if not 0 <= a.num_classes <= LIMITS['num_classes']:
+        p.error(f'--num-classes must be 0 (no head) to {LIMITS["num_classes"]:,}, got {a.num_classes}')
+    if a.device.type == 'cuda':
+        if not torch.cuda.is_available(): p.error('--device cuda: CUDA is not available here (no GPU, or a CPU build of torch)')
+        if a.device.index is not None and a.device.index >= torch.cuda.device_count():
+            p.error(f'--device {a.device}: there are {torch.cuda.device_count()} CUDA device(s), numbered from 0')
+    if a.profile and a.device.type != 'cpu': p.error('--profile measures CPU time only (torch.profiler\'s CPU tables): drop it with --device cuda')
+    for name in ('profile_rounds', 'profile_steps'):
+        v = getattr(a, name)
+        if v is not None and not a.profile: p.error(f'--{name.replace("_", "-")} does nothing without --profile: add --profile, or drop it')
+        if v is not None and v < 1: p.error(f'--{name.replace("_", "-")} must be >= 1, got {v}')
+    a.profile_rounds, a.profile_steps = a.profile_rounds or 3, a.profile_steps or 2
+    compiled = [m for m in a.modes if m.startswith('compile')]
+    if a.compile_backend is not None and not compiled:
+        p.error('--compile-backend does nothing without a compile mode in --modes: add compile (or compile_blocks), or drop it')
+    if compiled:
+        a.compile_backend = a.compile_backend or 'inductor'
+        dynamo = importlib.import_module('torch._dynamo')
+        if a.compile_backend not in (known := dynamo.list_backends(exclude_tags=())):
+            p.error(f'--compile-backend {a.compile_backend!r} is not a torch.compile backend; known: {", ".join(known)}')
+    try: a.loaded = dict(official=load_official(a.official) if a.official else None, before=load_before(a.before) if a.before else None)
+    except ValueError as e: p.error(str(e))
+    if a.json and (why := destination_problem(a.json)): p.error(f'--json: {why}')
+    if a.max_memory is not None and not 0 < a.max_memory < float('inf'): p.error(f'--max-memory must be a number of GiB > 0, got {a.max_memory}')
+    impls = 1 + bool(a.official) + bool(a.before)
+    limit, where = (a.max_memory * 2**30, f'--max-memory {a.max_memory:g} GiB') if a.max_memory else memory_limit(a.device)
+    for img, batch in a.settings:
+        if why := setting_problem(a.model, img, batch, a.num_classes, impls, limit, where, a.profile):
+            p.error(f'--settings {img}:{batch}: {why}')
     return a
+
+
+def memory_limit(device: torch.device) -> tuple:
+    "(bytes, what they are): 80% of the memory available now on `device` (and within this process's address-space limit)."
+    if device.type == 'cuda':
+        free = torch.cuda.mem_get_info(device)[0]
+        return int(0.8 * free), f'80% of the {free / 2**30:.1f} GiB free on {torch.cuda.get_device_name(device)} (--max-memory sets another bound)'
+    avail = None
+    try:
+        for line in Path('/proc/meminfo').read_text().splitlines():
+            if line.startswith('MemAvailable:'): avail = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError): pass
+    if avail is None: avail = os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_AVPHYS_PAGES')
+    what = f'80% of the {avail / 2**30:.1f} GiB of memory available now'
+    try:
+        import resource
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY and soft < avail: avail, what = soft, f'80% of this process\'s address-space limit (ulimit -v), {soft / 2**30:.1f} GiB'
+    except (ImportError, ValueError, OSError): pass
+    return int(0.8 * avail), what + ' (--max-memory sets another bound)'
+
+
+def setting_problem(model: str, img: int, batch: int, num_classes: int, impls: int, limit: float, where: str, profile: bool = False):
+    """Why the setting cannot be benchmarked (None: it can), found on the meta device (shapes, no memory): the config's own
+    checks (image size, LIMITS), a train step's own refusal (a batch of one on a 1x1 map), and the memory it needs."""
+    try:
+        m = create_model(model, num_classes=num_classes, img_size=img, device='meta').train()
+        params = sum(t.numel() for t in [*m.parameters(), *m.buffers()])
+        made = [0]
+        def count(module, args, out):
+            if isinstance(out, torch.Tensor): made[0] += out.numel()
+        hooks = [mod.register_forward_hook(count) for mod in m.modules() if not list(mod.children())]
+        try: m(torch.empty(batch, 3, img, img, device='meta'))
+        finally:
+            for h in hooks: h.remove()
+    except (ValueError, TypeError) as e:
+        msg = ' '.join(str(e).split())
+        if 'batch of one' in msg: msg = f'a train step needs a batch of 2 or more here ({msg})'
+        return msg
+    except Exception as e: return f'the model cannot be built for it ({first_line(e)})'
+    copies = 3 * impls + (2 * impls if profile else 0)            # weights, a prepared copy, grads (and the profile's copies)
+    need = 4 * (copies * params + 2 * made[0] + 2 * batch * 3 * img * img)
+    if need > limit:
+        return (f'needs about {need / 2**30:,.1f} GiB ({params:,} parameters x {copies} copies, {made[0]:,} values in a train '
+                f'step\'s forward), more than {where}: choose a smaller image size or batch')
+    return None
 
 
 def load_official(path: Path):
     "The official `models/strip_mlp.py` as a module, with an in-memory torch stand-in for timm if timm is missing."
     file = path if path.is_file() else path / 'models' / 'strip_mlp.py'
-    if not file.is_file(): raise SystemExit(f'--official: no models/strip_mlp.py under {path}')
+    if not file.is_file(): raise ValueError(f'--official: no models/strip_mlp.py under {path}')
     added = {}
     try: import timm.models.layers  # noqa: F401
     except ImportError:
@@ -118,6 +222,7 @@ def load_official(path: Path):
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module
         spec.loader.exec_module(module)
+    except Exception as e: raise ValueError(f'--official: {file} does not import: {first_line(e)}') from e
     finally:
         for name in added: sys.modules.pop(name, None)   # the stand-in lives on only inside the official module
     return module
@@ -126,14 +231,20 @@ def load_official(path: Path):
 def load_before(path: Path):
     "The model module of another copy of strip_mlp_nb (a checkout or its package folder), imported under another name."
     pkg = path / 'strip_mlp_nb' if (path / 'strip_mlp_nb' / '__init__.py').is_file() else path
-    if not (pkg / '__init__.py').is_file(): raise SystemExit(f'--before: no strip_mlp_nb package under {path}')
+    if not (pkg / '__init__.py').is_file(): raise ValueError(f'--before: no strip_mlp_nb package under {path}')
     spec = importlib.util.spec_from_file_location('strip_mlp_nb_before', pkg / '__init__.py',
                                                   submodule_search_locations=[str(pkg)])
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    try: return importlib.import_module('strip_mlp_nb_before.models.strip_mlp')   # the layout with subpackages
-    except ModuleNotFoundError: return importlib.import_module('strip_mlp_nb_before.model')   # a copy from before it
+    try:
+        spec.loader.exec_module(module)
+        for name in ('models.strip_mlp', 'model'):   # the layout with subpackages, then a copy from before it
+            if (pkg / (name.replace('.', '/') + '.py')).is_file(): before = importlib.import_module(f'strip_mlp_nb_before.{name}'); break
+        else: raise ValueError(f'--before: {pkg} has neither models/strip_mlp.py nor model.py: not a copy of strip_mlp_nb')
+    except ValueError: raise
+    except Exception as e: raise ValueError(f'--before: the strip_mlp_nb under {path} does not import: {first_line(e)}') from e
+    if not callable(getattr(before, 'create_model', None)): raise ValueError(f'--before: {before.__file__} has no create_model')
+    return before
 
 
 def first_line(e: BaseException) -> str:
@@ -312,11 +423,14 @@ def fmt(v, spec): return '-' if v is None else format(v, spec)
 
 def main(argv=None):
     args = parse_args(argv)
+    return guarded('benchmark.py', lambda: run(args), args.debug)
+
+
+def run(args):
+    "The benchmark the checked `args` ask for; its exit status."
     if args.threads: torch.set_num_threads(args.threads)
-    device = torch.device(args.device)
-    if device.type == 'cuda' and not torch.cuda.is_available(): raise SystemExit('--device cuda: CUDA is not available')
-    official = load_official(args.official) if args.official else None
-    before = load_before(args.before) if args.before else None
+    device = args.device
+    official, before = args.loaded['official'], args.loaded['before']
     info = header(args, device)
     print('\n'.join(f'# {k}: {v}' for k, v in info.items() if v is not None))
     rows, checks = [], []
@@ -329,8 +443,10 @@ def main(argv=None):
         y = torch.randint(0, max(args.num_classes, 1), (batch,), generator=gen).to(device)
         bases = {'ours': ours}
         if before:   # the same weights in the earlier copy; its logits should agree with ours to float rounding
-            bases = {'before': before.create_model(args.model, num_classes=args.num_classes, img_size=img).to(device), **bases}
-            bases['before'].load_state_dict(ours.state_dict())
+            try:
+                bases = {'before': before.create_model(args.model, num_classes=args.num_classes, img_size=img).to(device), **bases}
+                bases['before'].load_state_dict(ours.state_dict())
+            except Exception as e: raise ValueError(f'--before: its model {args.model} at {setting} does not take ours: {first_line(e)}') from e
             print(f"# before {setting}: max |logits ours - before| = {check_equal(ours, bases['before'], x):.3g}")
         if official:
             c = ours.config
@@ -350,8 +466,14 @@ def main(argv=None):
         for mode in args.modes:
             names = [n for n in bases if n == 'ours' or mode in args.official_modes]
             xm = x.contiguous(memory_format=torch.channels_last) if mode == 'channels_last' else x
-            cands = {n: (prepare(bases[n], mode, args.compile_backend), xm, y) for n in names}
-            res = {ph: time_interleaved(cands, ph, args, device, f'{setting} {mode} {ph}') for ph in ('eval', 'train')}
+            cands, failed = {}, {}
+            for n in names:   # a failure to set up (e.g. torch.compile's) is reported, and the benchmark goes on
+                try: cands[n] = (prepare(bases[n], mode, args.compile_backend), xm, y)
+                except Exception as e:
+                    failed[n] = dict(times=[], first_s=None, error=first_line(e))
+                    print(f'{setting} {mode} {n}: fails: {failed[n]["error"]}', file=sys.stderr)
+            res = {ph: {**(time_interleaved(cands, ph, args, device, f'{setting} {mode} {ph}') if cands else {}), **failed}
+                   for ph in ('eval', 'train')}
             for n in names:
                 row = dict(setting=setting, img_size=img, batch=batch, mode=mode, impl=n)
                 for ph in ('eval', 'train'):
@@ -388,9 +510,11 @@ def main(argv=None):
     for c in checks: print(f"# check {c['setting']}: {'PASS' if c['passed'] else 'FAIL'} "
                            f"({c['error'] or format(c['max_abs_diff'], '.3g')}, tolerance {TOL})")
     if args.json:
-        args_d = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
-        args.json.write_text(json.dumps(dict(info=info, args=args_d, checks=checks, results=rows), indent=1))
+        args_d = {k: (str(v) if isinstance(v, (Path, torch.device)) else v) for k, v in vars(args).items() if k != 'loaded'}
+        with atomic_write(args.json) as f: f.write(json.dumps(dict(info=info, args=args_d, checks=checks, results=rows), indent=1))
         print(f'# wrote {args.json}', file=sys.stderr)
+    if not any(r['eval_ips'] or r['train_ips'] for r in rows):
+        print('benchmark.py: nothing was measured: every measurement failed (see the lines above)', file=sys.stderr); return 1
     return 1 if any(not c['passed'] for c in checks) else 0
 
 

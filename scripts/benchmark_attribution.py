@@ -6,39 +6,82 @@ calls, after `--warmup` untimed ones. Integrated Gradients (50 steps) is also ti
 to show what batching buys. The machine's load average is recorded before and after: timings on a shared machine
 are noisy, and the spread between repeats is part of the record. Progress goes to stderr, the table to stdout.
 
+What it writes: the results as JSON to --json PATH. Without --json, only the full run (every measurement option at its
+default, on the CPU; --threads may differ) writes, and it writes the stored benchmark the docs read,
+strip_mlp_nb/assets/results/attribution_benchmark.json; a partial run without --json is refused, so a quick check
+never replaces the stored file. Every argument is checked before anything is timed (one line and exit status 2).
+
 Examples:
-    python scripts/benchmark_attribution.py                            # the stored run: strip_mlp_nb/assets/results/attribution_benchmark.json
+    python scripts/benchmark_attribution.py --threads 1                # the stored run: strip_mlp_nb/assets/results/attribution_benchmark.json
     python scripts/benchmark_attribution.py --batches 4 --repeats 1 --json /tmp/bench.json
-    python scripts/benchmark_attribution.py --device cuda --threads 8
+    python scripts/benchmark_attribution.py --device cuda --threads 8 --json /tmp/gpu_bench.json
 """
 import argparse, datetime, os, platform, statistics, sys, time
 from pathlib import Path
 
 import torch
 
-from strip_mlp_nb.explain.attribution import attribute, embedded_examples, save_json, method_spec
+from strip_mlp_nb.explain.attribution import embedded_examples
+from strip_mlp_nb.explain.attribution_methods import (METHODS as KNOWN_METHODS, attribute, layer_names, method_spec, resolve_layer,
+                                                      save_json)
+from strip_mlp_nb.data.embedded import embedded_dataset
 from strip_mlp_nb.training.shipped import shipped_model
 from strip_mlp_nb.utils import asset_path
+from script_checks import MAX_THREADS, OneLineParser, destination_problem, guarded, int_list, threads, shown
 
 METHODS = ('ig', 'smoothgrad', 'saliency', 'occlusion', 'gradshap', 'gradcam:stage1')
+STORED = asset_path('results', 'attribution_benchmark.json')
+MAX_INTERNAL = 1024   # images in one forward pass: the 32x32 shipped model needs a few MB each; more is a typo
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], epilog=__doc__.split('\n\n', 1)[1],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--methods', default=','.join(METHODS), help='comma-separated method labels (default: %(default)s)')
+    p = OneLineParser(prog='benchmark_attribution.py', description=__doc__.split('\n\n')[0], epilog=__doc__.split('\n\n', 1)[1],
+                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--methods', default=','.join(METHODS), help=f'comma-separated method labels, of {", ".join(KNOWN_METHODS)}; '
+                   "Grad-CAM as gradcam:LAYER (default: %(default)s)")
     p.add_argument('--batches', default='1,16', help='comma-separated images per call (default: %(default)s)')
-    p.add_argument('--internal', default='64', help='comma-separated internal_batch_size values for every method (default: %(default)s)')
-    p.add_argument('--ig-internal', default='16,64,256', help='extra internal_batch_size values for IG at the largest batch (default: %(default)s)')
+    p.add_argument('--internal', default='64', help=f'comma-separated internal_batch_size values for every method, 1 to {MAX_INTERNAL} (default: %(default)s)')
+    p.add_argument('--ig-internal', default='16,64,256', help='extra internal_batch_size values for IG at the largest batch; '
+                   'empty for none (default: %(default)s)')
     p.add_argument('--repeats', type=int, default=3, help='timed calls per measurement (default: %(default)s)')
     p.add_argument('--warmup', type=int, default=1, help='untimed calls before them (default: %(default)s)')
-    p.add_argument('--threads', type=int, help='torch.set_num_threads (default: torch default)')
-    p.add_argument('--device', default='cpu', help="'cpu' (default) or 'cuda'")
-    p.add_argument('--json', type=Path, default=asset_path('results', 'attribution_benchmark.json'), help='output (default: %(default)s)')
+    p.add_argument('--threads', type=threads, help=f'torch.set_num_threads, 1 to {MAX_THREADS} (default: torch default)')
+    p.add_argument('--device', default='cpu', help="'cpu' (default), 'cuda' or 'cuda:N'")
+    p.add_argument('--json', type=Path, help=f'where the results go; without it, only the full default run writes, to the stored {STORED}')
+    p.add_argument('--debug', action='store_true', help='on an error, the whole traceback instead of one line')
     a = p.parse_args(argv)
-    ints = lambda s: [int(v) for v in s.split(',') if v]
-    a.methods, a.batches, a.internal, a.ig_internal = a.methods.split(','), ints(a.batches), ints(a.internal), ints(a.ig_internal)
+    n_test = len(embedded_dataset('test'))
+    try:
+        a.batches = int_list(a.batches, '--batches', 1, n_test)
+        a.internal = int_list(a.internal, '--internal', 1, MAX_INTERNAL)
+        a.ig_internal = int_list(a.ig_internal, '--ig-internal', 1, MAX_INTERNAL, allow_empty=True)
+    except ValueError as e: p.error(f'{e} (the embedded test split has {n_test:,} images)' if 'batches' in str(e) else str(e))
     if a.repeats < 1 or a.warmup < 0: p.error('--repeats must be >= 1 and --warmup >= 0')
+    try: device = torch.device(a.device)
+    except RuntimeError: device = None
+    if device is None or device.type not in ('cpu', 'cuda'): p.error(f"--device must be 'cpu', 'cuda' or 'cuda:N', got {a.device!r}")
+    if device.type == 'cuda' and not torch.cuda.is_available(): p.error('--device cuda: CUDA is not available here (no GPU, or a CPU build of torch)')
+    if device.type == 'cuda' and device.index is not None and device.index >= torch.cuda.device_count():
+        p.error(f'--device {a.device}: there are {torch.cuda.device_count()} CUDA device(s), numbered from 0')
+    a.methods = [m.strip() for m in a.methods.split(',') if m.strip()]
+    if not a.methods: p.error(f'--methods names no method: give some of {", ".join(METHODS)}')
+    names = layer_names(shipped_model(normalize=False))
+    for label in a.methods:
+        spec = method_spec(label)
+        if spec['method'] not in KNOWN_METHODS: p.error(f'--methods: unknown method {spec["method"]!r}; known: {", ".join(KNOWN_METHODS)}')
+        if spec['method'] == 'gradcam' and not spec['layer']: p.error(f'--methods: gradcam needs a layer, e.g. gradcam:stage1 (layers: {shown(names, 6)})')
+        if spec['method'] != 'gradcam' and spec['layer']: p.error(f'--methods {label}: only gradcam takes a layer')
+        if spec['layer'] and spec['layer'] not in names:
+            try: resolve_layer(shipped_model(normalize=False), spec['layer'])
+            except (ValueError, TypeError): p.error(f'--methods {label}: the shipped model has no layer {spec["layer"]!r}; '
+                                                    f'e.g. {shown(names, 6)} (or a name from model.named_modules())')
+    full = dict(methods=list(METHODS), batches=[1, 16], internal=[64], ig_internal=[16, 64, 256], repeats=3, warmup=1, device='cpu')
+    if a.json is None and (changed := [f'--{k.replace("_", "-")}' for k, v in full.items() if getattr(a, k) != v]):
+        p.error(f'{", ".join(changed)} make a partial run: give --json PATH for its results (without --json only the full default '
+                f'run writes, to the stored {STORED})')
+    a.stored = a.json is None
+    a.json = a.json or STORED
+    if why := destination_problem(a.json): p.error(f'--json: {why}')
     return a
 
 
@@ -54,6 +97,11 @@ def time_call(fn, repeats, warmup, sync):
 
 def main(argv=None):
     a = parse_args(argv)
+    return guarded('benchmark_attribution.py', lambda: run(a, argv), a.debug)
+
+
+def run(a, argv=None):
+    "The timing the checked arguments `a` ask for; writes the JSON."
     if a.threads: torch.set_num_threads(a.threads)
     model = shipped_model(normalize=False).to(a.device)      # the images below are normalised
     sync = torch.cuda.synchronize if a.device.startswith('cuda') else (lambda: None)
@@ -80,8 +128,8 @@ def main(argv=None):
     for r in results:
         print(f"{r['method']:16s} {r['batch']:5d} {r['internal_batch_size']:8d} {1000 * r['median']:14.1f} "
               f"{1000 * r['min']:8.1f} {1000 * r['max']:8.1f}")
-    print(f'{machine}\nwritten to {a.json}', file=sys.stderr)
+    print(f'{machine}\nwritten to {a.json}' + (' (the stored benchmark the docs read)' if a.stored else ''), file=sys.stderr)
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

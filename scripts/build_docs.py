@@ -5,8 +5,11 @@ their stored outputs, unless forced with --flags), with nbdev's doc processors a
 exported names, hidden/exported cells removed), then rendered by nbconvert's HTMLExporter with a page list.
 The pages work offline, from the file system (scripts/docs_offline.py): MathJax beside them, no request to another
 host, previous/next links along the learning path, a search box, and the exercises answered in the browser.
-Usage: .venv/bin/python scripts/build_docs.py [--flags 'slow gpu'] [--stored] [--only index 02_strip_layer ...]"""
-import argparse, html, re, shutil, sys, time
+The output folder (_docs/, or --out) keeps a manifest of the files a build wrote (`.strip_mlp_docs`): the next build
+replaces those and nothing else, and a folder holding any other file is refused, naming them, before anything is read.
+A build writes into a staging folder inside it first, then moves its files into place.
+Usage: .venv/bin/python scripts/build_docs.py [--flags 'slow gpu'] [--stored] [--only index 02_strip_layer ...] [--out DIR]"""
+import html, os, re, shutil, sys, time
 from pathlib import Path
 
 import nbformat
@@ -21,11 +24,113 @@ from nbdev.processors import (populate_language, add_show_docs, exec_show_docs, 
                               rm_header_dash, clean_show_doc, rm_export, clean_magics, hide_, mv_exports,
                               strip_hidden_metadata)
 from nbtools import ROOT, NBS, CFG, run_cells, skip_flags, quarto_opts, title_md, sidebar
+from script_checks import OneLineParser, guarded, shown
 import docs_offline as offline
 import docs_explorers as explorers
 
 DOCS_DEFAULT = CFG.doc_path
-MARKER = '.strip_mlp_docs'   # marks a folder of built pages, which the next build may replace
+MARKER = '.strip_mlp_docs'       # the manifest: the files a build wrote into the folder, one relative path a line
+STAGING = '.strip_mlp_docs.new'  # inside the folder: where a build writes before its files move into place
+MANIFEST_HEAD = '# written by scripts/build_docs.py: the files below are its own; the next build replaces them and nothing else\n'
+MAX_MANIFEST = 8 << 20           # bytes: a build writes about a thousand files (MathJax's fonts most of them)
+
+
+class DocsFolderError(ValueError):
+    "The output folder cannot take the docs: it holds other files, or is not a folder."
+
+
+def _legacy_own(rel:str, page_names:set)->bool:
+    "Whether `rel` is a name an older build (whose marker listed no files) wrote: derived exactly from what a build writes."
+    parts = rel.split('/')
+    if len(parts) == 1:
+        return rel in page_names or rel in {'index.html', 'search_index.js', 'explorer_data.js'} or (offline.ASSETS/rel).is_file()
+    if parts[0] == 'mathjax': return (offline.mathjax_root().joinpath(*parts[1:])).is_file()
+    return parts[:2] == ['explorers', 'attribution'] and len(parts) == 3 and bool(re.fullmatch(r'\d+-\w+-\d+-\d+\.png', parts[2]))
+
+
+def read_manifest(docs:Path)->tuple[set, bool]:
+    "(the files the folder's manifest lists, whether it is an older build's marker that lists none); no marker: (set(), False)."
+    path = docs/MARKER
+    if not os.path.lexists(path): return set(), False
+    if path.is_symlink() or not path.is_file(): raise DocsFolderError(f"{path} is not a regular file: this folder was not written by this script; choose another --out")
+    if path.stat().st_size > MAX_MANIFEST: raise DocsFolderError(f"{path} is {path.stat().st_size:,} bytes, more than a manifest of built pages: remove it, or choose another --out")
+    lines = path.read_text(encoding='utf-8', errors='replace').splitlines()
+    if lines and lines[0].startswith('written by scripts/build_docs.py'): return set(), True      # an older build's marker
+    names = {l for l in lines if l and not l.startswith('#')}
+    if bad := [n for n in names if n.startswith('/') or '\\' in n or any(q in ('', '.', '..') for q in n.rstrip('/').split('/'))]:
+        raise DocsFolderError(f"{path} lists {bad[0]!r}, not a file of {docs}: remove the manifest, or choose another --out")
+    return names, False
+
+
+def _entries(docs:Path)->list[str]:
+    "Every file, link or other non-folder under `docs`, as a relative path with '/' (links to folders are not followed)."
+    found = []
+    for top, dirs, files in os.walk(docs):
+        rel_top = Path(top).relative_to(docs).as_posix()
+        for d in list(dirs):
+            if os.path.islink(os.path.join(top, d)): dirs.remove(d); files.append(d)
+        found += [f if rel_top == '.' else f'{rel_top}/{f}' for f in files]
+    return found
+
+
+def docs_owned(docs:Path)->set:
+    """The files of `docs` that an earlier build wrote (its manifest); a DocsFolderError naming the others, if any, or if
+    `docs` is not a folder. Nothing is changed."""
+    if docs.is_symlink() and not docs.exists(): raise DocsFolderError(f"{docs} is a link to nothing: choose another --out")
+    if docs.exists() and not docs.is_dir():
+        kind = 'a FIFO' if docs.is_fifo() else 'a file' if docs.is_file() else 'a device or socket'
+        raise DocsFolderError(f"{docs} is {kind}, not a folder: choose a folder for the docs (--out)")
+    if not docs.exists():
+        parent = docs.parent
+        while not parent.exists() and parent != parent.parent: parent = parent.parent
+        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK): raise DocsFolderError(f"{docs} cannot be created: {parent} is not a writable folder")
+        return set()
+    own, legacy = read_manifest(docs)
+    if legacy: pages = {_nbpath2html(q).name for _, q in sidebar()}
+    is_own = (lambda rel: _legacy_own(rel, pages)) if legacy else (lambda rel: rel in own)
+    staging = f'{STAGING}/' in own
+    foreign = [rel for rel in _entries(docs) if rel not in (MARKER, f'{MARKER}.tmp') and not is_own(rel) and not (staging and rel.startswith(f'{STAGING}/'))]
+    if foreign:
+        owned_tops = {rel.split('/')[0] for rel in own} if not legacy else {'mathjax', 'explorers'}
+        names = list(dict.fromkeys(rel.split('/')[0] + '/' if '/' in rel and rel.split('/')[0] not in owned_tops else rel for rel in sorted(foreign)))
+        raise DocsFolderError(f"{docs} holds files that this script did not write ({shown(names)}): move them away, or choose "
+                              "an empty or new folder for the docs (--out), so that nothing of yours is replaced")
+    if not os.access(docs, os.W_OK | os.X_OK): raise DocsFolderError(f"{docs} is not writable: choose another folder for the docs (--out)")
+    return {rel for rel in _entries(docs) if rel not in (MARKER, f'{MARKER}.tmp') and is_own(rel) and not rel.startswith(f'{STAGING}/')}
+
+
+def write_manifest(docs:Path, names):
+    "The folder's manifest, written whole (a temporary file renamed over it)."
+    tmp = docs/f'{MARKER}.tmp'
+    tmp.write_text(MANIFEST_HEAD + ''.join(f'{n}\n' for n in sorted(set(names))), encoding='utf-8')
+    os.replace(tmp, docs/MARKER)
+
+
+def install(docs:Path, own:set, build)->set:
+    """Run `build(folder)` into a staging folder inside `docs`, then replace the files of `own` (an earlier build's) by
+    what it wrote; the manifest lists, at every moment, every file of the build's in `docs`. Returns the files written."""
+    docs.mkdir(parents=True, exist_ok=True)
+    stage = docs/STAGING
+    write_manifest(docs, [*own, f'{STAGING}/'])          # claimed before it exists: a killed build leaves nothing unlisted
+    if stage.is_symlink() or stage.is_file(): stage.unlink()
+    elif stage.exists(): shutil.rmtree(stage)
+    stage.mkdir()
+    build(stage)
+    new = set(_entries(stage))
+    write_manifest(docs, [*own, *new, f'{STAGING}/'])
+    for rel in sorted(own - new):                       # the earlier build's files this one does not write again
+        (docs/rel).unlink(missing_ok=True)
+        for parent in (docs/rel).parents:
+            if parent == docs or any(parent.iterdir()): break
+            parent.rmdir()
+    for rel in sorted(new):
+        dest = docs/rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.is_dir() and not dest.is_symlink(): dest.rmdir()   # an empty folder in the way (a non-empty one was refused)
+        os.replace(stage/rel, dest)
+    shutil.rmtree(stage)
+    write_manifest(docs, new)
+    return new
 
 
 def quarto_links(cell):
@@ -111,8 +216,7 @@ def exercise_specs()->dict:
 def main(flags, stored=False, only=None, out=None, quick=False):
     "Execute (or, `stored`, keep the outputs of) and render the pages nbs/sidebar.yml lists, in its order, into `out`."
     DOCS = Path(out) if out else DOCS_DEFAULT
-    if out and DOCS.exists() and any(DOCS.iterdir()) and not (DOCS/MARKER).exists():   # never replace a folder we did not write
-        sys.exit(f"{DOCS} holds files that this script did not write: choose an empty or new folder for the docs")
+    docs_owned(DOCS)                                   # never replace a file we did not write: refused before any work
     t0, paths = time.time(), sidebar()
     exec_all.flags = flags
     pages, parts, failed, specs, with_explorers = {}, {}, [], exercise_specs(), set()
@@ -127,9 +231,14 @@ def main(flags, stored=False, only=None, out=None, quick=False):
             with_explorers |= explorers.explorer_placeholders(nb)
             pages[name] = (nb, title)
         except Exception as e: failed.append(str(path.relative_to(NBS))); print(e, file=sys.stderr)
-    shutil.rmtree(DOCS, ignore_errors=True)
-    DOCS.mkdir(parents=True)
-    (DOCS/MARKER).write_text('written by scripts/build_docs.py: rebuilt (deleted and written again) on every run\n')
+    install(DOCS, docs_owned(DOCS), lambda stage: write_pages(stage, paths, parts, pages, with_explorers, quick))
+    size = sum(f.stat().st_size for f in DOCS.rglob('*') if f.is_file())
+    print(f'docs: {DOCS/"index.html"} (pages: {len(pages)}, {size / 2**20:.1f} MiB, {time.time() - t0:.0f} s)', flush=True)
+    if failed: sys.exit(f'FAILED: {", ".join(failed)}')
+
+
+def write_pages(DOCS, paths, parts, pages, with_explorers, quick):
+    "The pages, their assets, the search index and the explorers' data, written into the (new, empty) folder `DOCS`."
     offline.copy_assets(DOCS)
     if with_explorers:
         print('computing the explorers\' settings for their page versions ...', flush=True)
@@ -146,17 +255,31 @@ def main(flags, stored=False, only=None, out=None, quick=False):
         (DOCS/fname).write_text(to_html(nb, title, nav, offline.pager(order, path_pages, fname)), encoding='utf-8')
     offline.write_search_index(DOCS, [dict(file=f, title=t, text=offline.page_text(nb)) for f, (nb, t) in pages.items()])
     if 'index.html' not in pages: (DOCS/'index.html').write_text(offline.finish_page(f'<!DOCTYPE html><html><head></head><body>{nav}</body></html>'))
-    size = sum(f.stat().st_size for f in DOCS.rglob('*') if f.is_file())
-    print(f'docs: {DOCS/"index.html"} (pages: {len(pages)}, {size / 2**20:.1f} MiB, {time.time() - t0:.0f} s)', flush=True)
-    if failed: sys.exit(f'FAILED: {", ".join(failed)}')
+
+
+def page_names()->list[str]:
+    "The notebook names (file names without .ipynb) of the pages nbs/sidebar.yml lists, in its order."
+    return [path.stem for _, path in sidebar()]
 
 
 if __name__ == '__main__':
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = OneLineParser(prog='build_docs.py', description=__doc__.splitlines()[0])
     p.add_argument('--flags', default='', help='space-separated flags of cells to run anyway, e.g. "slow gpu"')
     p.add_argument('--stored', action='store_true', help="keep the notebooks' saved outputs instead of running them (fast)")
-    p.add_argument('--only', nargs='+', metavar='NAME', help='build only these notebooks (file names without .ipynb)')
-    p.add_argument('--out', metavar='DIR', help=f'the folder for the pages (default: {DOCS_DEFAULT})')
+    p.add_argument('--only', nargs='+', metavar='NAME', help='build only these notebooks (file names without .ipynb, as nbs/sidebar.yml lists them)')
+    p.add_argument('--out', metavar='DIR', help=f'the folder for the pages (default: {DOCS_DEFAULT}); it must be empty, new, or hold only an earlier build')
     p.add_argument('--quick-explorers', action='store_true', help='the explorers\' page versions on smaller grids (for tests)')
+    p.add_argument('--debug', action='store_true', help='on an error, the whole traceback instead of one line')
     a = p.parse_args()
-    main(skip_flags(a.flags.split()), a.stored, set(a.only) if a.only else None, a.out, a.quick_explorers)
+    if unknown := sorted(set(a.flags.split()) - set(skip_flags())):
+        p.error(f"--flags {' '.join(unknown)}: not a flag of settings.ini tst_flags ({' '.join(sorted(skip_flags()))}), so it would force nothing")
+    if a.only:
+        known, only = page_names(), {n.removesuffix('.ipynb').rsplit('/', 1)[-1] for n in a.only}
+        if missing := sorted(only - set(known)):
+            import difflib
+            near = [m for n in missing for m in difflib.get_close_matches(n, known, 2)]
+            p.error(f"--only: no page named {', '.join(missing)} in nbs/sidebar.yml" + (f" (did you mean {', '.join(near)}?)" if near else '')
+                    + f"; the {len(known)} pages: {shown(known, 8)}")
+    try: docs_owned(Path(a.out) if a.out else DOCS_DEFAULT)
+    except DocsFolderError as e: p.error(str(e))
+    sys.exit(guarded('build_docs.py', lambda: main(skip_flags(a.flags.split()), a.stored, only if a.only else None, a.out, a.quick_explorers), a.debug))

@@ -3,8 +3,12 @@
 Hidden and exported cells go, `#|` lines go, the title cell becomes `# title` + `> summary`; text outputs are kept,
 and each PNG output becomes a file `nbs/images/readme_<cell id>.png` that README.md shows. Relative links get `nbs/`.
 Usage: python scripts/build_readme.py [--stdout]: --stdout prints the README and writes no file, and exits 1 when a
-picture file is missing or differs from the notebook's output."""
+picture file is missing or differs from the notebook's output.
+Only its own files are replaced: README.md if it starts with the generated header, and the pictures the README it
+replaces showed (`![figure](nbs/images/readme_<cell id>_<n>.png)`, names derived exactly from what it writes): those
+it no longer writes are deleted, every other file in nbs/images/ is left alone. Anything else is refused in one line."""
 import base64, re, sys
+from pathlib import Path
 
 import nbformat
 from execnb.nbio import mk_cell, nb2str
@@ -15,6 +19,7 @@ from nbdev.process import NBProcessor
 from nbdev.processors import (populate_language, strip_ansi, hide_line, filter_stream_, rm_header_dash,
                               rm_export, clean_magics, hide_)
 from nbtools import ROOT, NBS, quarto_opts, title_md
+from script_checks import OneLineParser, shown
 
 SRC = NBS/'index.ipynb'
 HEADER = '<!-- generated from nbs/index.ipynb by scripts/build_readme.py: do not edit -->\n\n'
@@ -60,13 +65,49 @@ def readme():
     return HEADER + re.sub(r'\n{3,}', '\n\n', md).strip() + '\n'
 
 
+PICTURE = re.compile(r'!\[figure\]\((nbs/images/readme_[A-Za-z0-9_-]+_\d+\.png)\)')   # what `text_outputs` writes
+
+
+def own_pictures(old:str, src_text:str)->set:
+    """The pictures an earlier README (text `old`, written by this script) showed, as paths under the checkout: exactly
+    the names `text_outputs` gives, less any that the notebook's own text names (a picture someone placed there)."""
+    if not old.startswith(HEADER): return set()
+    return {p for p in PICTURE.findall(old) if p.removeprefix('nbs/') not in src_text and p not in src_text}
+
+
+def write_readme(text:str, images:dict, root:Path=ROOT)->tuple:
+    "README.md and its pictures written under `root`; the earlier README's pictures it no longer shows deleted. (written, deleted)."
+    readme = root/'README.md'
+    if readme.is_symlink() or (readme.exists() and not readme.is_file()):
+        raise ValueError(f"{readme} is not a regular file: it is not replaced")
+    old = readme.read_text(encoding='utf-8', errors='replace') if readme.exists() else ''
+    if old and not old.startswith(HEADER):
+        raise ValueError(f"{readme} does not start with the generated header, so this script did not write it (edited by hand?): "
+                         "move it away, or restore the header, to write it again")
+    own = own_pictures(old, SRC.read_text(encoding='utf-8', errors='replace') if SRC.exists() else '')
+    clash = [p for p, png in images.items() if (root/p).exists() and p not in own and
+             (not (root/p).is_file() or (root/p).is_symlink() or (root/p).read_bytes() != png)]
+    if clash: raise ValueError(f"{shown(clash)} exist(s) and the README this script wrote did not show them: not replaced; move them away")
+    stale = sorted(own - set(images))
+    for p, png in images.items():
+        if not (root/p).is_file() or (root/p).read_bytes() != png: (root/p).parent.mkdir(parents=True, exist_ok=True); (root/p).write_bytes(png)
+    readme.write_text(text, encoding='utf-8')
+    for p in stale: (root/p).unlink(missing_ok=True)
+    return list(images), stale
+
+
 if __name__ == '__main__':
+    p = OneLineParser(prog='build_readme.py', description=__doc__.splitlines()[0], epilog='Without --stdout it writes README.md and nbs/images/readme_*.png '
+                      '(only the pictures it wrote: see the module docstring).')
+    p.add_argument('--stdout', action='store_true', help="print the README and write no file; exit 1 if a picture file is "
+                   "missing or differs from the notebook's output")
+    args = p.parse_args()
     text = readme()
-    if '--stdout' in sys.argv:
+    if args.stdout:
         sys.stdout.write(text)
         stale = [p for p, png in IMAGES.items() if not (ROOT/p).is_file() or (ROOT/p).read_bytes() != png]
         if stale: sys.exit(f"picture files out of date: {', '.join(stale)}")
     else:
-        for old in (NBS/'images').glob('readme_*.png'): old.unlink()
-        for p, png in IMAGES.items(): (ROOT/p).write_bytes(png)
-        (ROOT/'README.md').write_text(text, encoding='utf-8'); print(f'wrote README.md and {len(IMAGES)} pictures')
+        try: written, deleted = write_readme(text, IMAGES)
+        except (ValueError, OSError) as e: sys.exit(f"build_readme.py: error: {e}")
+        print(f'wrote README.md and {len(written)} pictures' + (f'; deleted the pictures it no longer shows: {", ".join(deleted)}' if deleted else ''))

@@ -33,7 +33,8 @@ def copy_assets(docs:Path):
         s, d = src/part, docs/'mathjax'/part
         if s.is_dir(): shutil.copytree(s, d, dirs_exist_ok=True)
         elif s.exists(): d.parent.mkdir(parents=True, exist_ok=True); shutil.copy2(s, d)
-    for f in ASSETS.iterdir(): shutil.copy2(f, docs/f.name)
+    for f in ASSETS.iterdir():
+        if f.is_file() and not f.name.startswith('.'): shutil.copy2(f, docs/f.name)   # not an editor's backup folder or lock
 
 
 def plain_outputs(nb):

@@ -6,40 +6,81 @@ Steps, quickest first (each a subprocess given the time that is left, so a slow 
 it, and compiling, the slowest, comes last): one epoch of mixed-precision training of the demo recipe on the embedded
 data; DDP with NCCL over every GPU when there are several; the benchmark on CUDA in fp32 eager and with bf16
 autocast, against the official code when given its path; the notebook cells flagged `gpu`; the benchmark with
-torch.compile. Without CUDA it prints "no CUDA device: nothing to check" and exits 0."""
-import argparse, json, os, re, subprocess, sys, tempfile, time
+torch.compile. Each step runs in its own process group, and the whole group (torchrun's workers, compile workers,
+anything a step left in the background) is killed when the step ends or runs out of time. Without CUDA it prints
+"no CUDA device: nothing to check" and exits 0. Exit status 1 if a step failed, timed out or was skipped for lack of
+time (a budget too small for the steps is not a passed check); 2 for a bad argument."""
+import json, os, signal, subprocess, sys, tempfile, time
 from pathlib import Path
+
+from script_checks import OneLineParser, destination_problem
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
+MIN_STEP = 10          # seconds: a step with less time left is skipped
+RESERVE = 15           # seconds kept for the summary
+MIN_BUDGET = 60        # the least --budget: the first step (one epoch) alone takes longer than this on any GPU we know
+
+
+def run_group(cmd:list, timeout:float, env=None)->tuple:
+    """(exit status or None if it ran out of time, its stdout and stderr): `cmd` in its own session and process group,
+    output to a file (a background child holding a pipe open cannot make it wait), and the whole group killed at the end."""
+    with tempfile.TemporaryFile('w+b') as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+        try: rc = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired: rc = None
+        finally: kill_group(proc)                    # its children too, also those left behind by a step that ended
+        out.seek(0)
+        return rc, out.read().decode(errors='replace')
+
+
+def kill_group(proc:subprocess.Popen, grace:float=5.0):
+    "SIGTERM to every process of `proc`'s group (it leads it), then SIGKILL to those still there after `grace` seconds."
+    def signal_group(sig):
+        try: os.killpg(proc.pid, sig); return True
+        except (ProcessLookupError, PermissionError): return False
+    if signal_group(signal.SIGTERM):
+        end = time.monotonic() + grace
+        while time.monotonic() < end:
+            proc.poll()                                  # reaped, the leader no longer counts as a member
+            if not signal_group(0): break
+            time.sleep(0.1)
+        else: signal_group(signal.SIGKILL)
+    proc.wait()
 
 
 def step(name:str, cmd:list, deadline:float, results:list, env=None):
     "Run `cmd` with the time left before `deadline`; record its outcome."
     left = deadline - time.monotonic()
-    if left < 10:
-        results.append(dict(step=name, status='skipped', reason='out of time')); return None
+    if left < MIN_STEP:
+        results.append(dict(step=name, status='skipped', reason='out of time'))
+        print(f"{name:<34} {'skipped: out of time':<18}", flush=True); return None
     t0 = time.monotonic()
-    try:
-        r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=left, env=env)
-        status, out = ('ok' if r.returncode == 0 else f'failed (exit {r.returncode})'), r.stdout + r.stderr
-    except subprocess.TimeoutExpired as e:
-        status, out = 'timed out', (e.stdout or b'').decode(errors='replace') if isinstance(e.stdout, bytes) else (e.stdout or '')
+    rc, out = run_group(cmd, left, env)
+    status = 'timed out' if rc is None else 'ok' if rc == 0 else f'failed (exit {rc})'
     results.append(dict(step=name, status=status, seconds=round(time.monotonic() - t0, 1), tail=out[-3000:]))
     print(f"{name:<34} {status:<18} {results[-1]['seconds']:>6.1f} s", flush=True)
     return out
 
 
 def main(argv=None)->int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = OneLineParser(prog='gpu_check.py', description=__doc__.splitlines()[0])
     p.add_argument('--official', metavar='PATH', help='local checkout of Med-Process/Strip_MLP, for the benchmark')
-    p.add_argument('--json', type=Path, default=ROOT / 'outputs' / 'gpu_check.json', help='where the results go')
-    p.add_argument('--budget', type=float, default=480, help='seconds for everything (default: 480, 8 minutes)')
+    p.add_argument('--json', type=Path, help='where the results go (default: outputs/gpu_check.json)')
+    p.add_argument('--budget', type=float, default=480, help=f'seconds for everything, at least {MIN_BUDGET} (default: 480, 8 minutes)')
     a = p.parse_args(argv)
+    if not MIN_BUDGET <= a.budget < float('inf'):
+        p.error(f'--budget must be at least {MIN_BUDGET} seconds ({RESERVE} for the summary, the rest for the steps), got {a.budget:g}')
+    if a.official and not (Path(a.official).is_file() or (Path(a.official) / 'models' / 'strip_mlp.py').is_file()):
+        p.error(f'--official: no models/strip_mlp.py under {a.official}')
+    default_json = a.json is None
+    a.json = ROOT / 'outputs' / 'gpu_check.json' if default_json else a.json
+    if why := destination_problem(a.json, create_folders=default_json): p.error(f'--json: {why}')
     import torch
     if not torch.cuda.is_available():
         print("no CUDA device: nothing to check"); return 0
-    deadline, results = time.monotonic() + a.budget - 15, []       # 15 s kept for the summary
+    deadline, results = time.monotonic() + a.budget - RESERVE, []   # RESERVE seconds kept for the summary
     gpus = torch.cuda.device_count()
     info = dict(device=torch.cuda.get_device_name(0), gpus=gpus, torch=torch.__version__, cuda=torch.version.cuda,
                 bf16=torch.cuda.is_bf16_supported())
@@ -67,9 +108,14 @@ def main(argv=None)->int:
     a.json.parent.mkdir(parents=True, exist_ok=True)
     a.json.write_text(json.dumps(dict(info=info, results=results), indent=1))
     failed = [r['step'] for r in results if r['status'] not in ('ok', 'skipped')]
-    print(f"\n{len(results) - len(failed)} of {len(results)} steps ok or skipped" + (f"; failed: {', '.join(failed)}" if failed else '')
+    late = [r['step'] for r in results if r.get('reason') == 'out of time']
+    ok = sum(r['status'] == 'ok' for r in results)
+    print(f"\n{ok} of {len(results)} steps ok" + (f"; failed: {', '.join(failed)}" if failed else '')
+          + (f"; not run for lack of time (raise --budget): {', '.join(late)}" if late else '')
+          + (f"; skipped: {', '.join(r['step'] for r in results if r['status'] == 'skipped' and r not in late)}"
+             if any(r['status'] == 'skipped' and r.get('reason') != 'out of time' for r in results) else '')
           + f"; results in {a.json}")
-    return 1 if failed else 0
+    return 1 if failed or late else 0
 
 
 if __name__ == '__main__':

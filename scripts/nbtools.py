@@ -1,5 +1,5 @@
-"""Shared helpers for the notebook scripts: nbdev's skip rules, in-memory execution, quarto cell options."""
-import os, re
+"""Shared helpers for the notebook scripts: nbdev's skip rules, in-memory execution (with no stdin), quarto cell options."""
+import contextlib, getpass, io, os, re, sys
 from pathlib import Path
 
 os.environ.setdefault('MPLBACKEND', 'Agg')   # never open plot windows
@@ -34,15 +34,44 @@ def no_eval(cell, flags):
     return bool(flags & direc.keys())
 
 
+NO_STDIN = ("a notebook cell asked for input (input(), getpass or sys.stdin), but cells run here without stdin, as in a "
+            "Jupyter kernel with allow_stdin=False: give the value in the cell instead")
+
+
+class _NoStdin(io.TextIOBase):
+    "A stdin whose every read fails at once with IPython's StdinNotImplementedError (never waits)."
+    def _refuse(self, *args, **kwargs):
+        from IPython.core.error import StdinNotImplementedError
+        raise StdinNotImplementedError(NO_STDIN)
+    read = readline = readlines = _refuse
+    def readable(self): return True
+    def fileno(self): raise io.UnsupportedOperation('no stdin here')
+
+
+@contextlib.contextmanager
+def no_stdin():
+    "Inside the block Python's stdin refuses every read and file descriptor 0 is /dev/null (subprocesses read nothing)."
+    saved_fd, null = os.dup(0), os.open(os.devnull, os.O_RDONLY)
+    saved = sys.stdin, getpass.getpass
+    def no_getpass(*args, **kwargs): _NoStdin()._refuse()
+    try:
+        os.dup2(null, 0)
+        sys.stdin, getpass.getpass = _NoStdin(), no_getpass
+        yield
+    finally:
+        sys.stdin, getpass.getpass = saved
+        os.dup2(saved_fd, 0); os.close(saved_fd); os.close(null)
+
+
 def run_cells(nb, path, flags, setup=None):
-    "Run `nb`'s code cells in place (cwd = the notebook's folder); skipped cells keep their stored outputs"
+    "Run `nb`'s code cells in place (cwd = the notebook's folder), with no stdin; skipped cells keep their stored outputs"
     k = CaptureShell(path, mpl_format='png')
     k.set_path(ROOT)     # like test_nb's basepath: this checkout's package comes first
     if setup: k.run_cell(setup)
     def skip(cell):
         if no_eval(cell, flags): return True
         cell.outputs = []    # cells that run get fresh outputs
-    with working_directory(Path(path).parent):
+    with working_directory(Path(path).parent), no_stdin():
         try: k.run_all(nb, exc_stop=True, preproc=skip)
         except Exception: raise RuntimeError(k.prettytb(fname=path)) from None
 

@@ -43,8 +43,13 @@
       return spec.accepted.some(function (a) { return a.toLowerCase() === v.toLowerCase(); }) ? true
         : "not that one. Hint: " + spec.hint;
     }
-    const x = Number(v.replace(/[ _,]/g, ""));
-    if (!v || !isFinite(x)) return "answer with a number";
+    if (!v) return "answer with a number";
+    // a plain decimal number only: "2,4" is 2.4 or 24 depending on the country, so a comma is refused, never dropped;
+    // no hex or binary literals ("0x1"), no "Infinity"
+    if (v.indexOf(",") >= 0) return "write the number without commas: decimals with a point (e.g. 0.5), no thousands separators";
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v)) return "answer with a number, e.g. 12 or 0.5";
+    const x = Number(v);
+    if (!isFinite(x)) return "answer with a finite number";
     if (spec.kind === "int" && x !== Math.round(x)) return "this one is a whole number";
     const right = spec.accepted[0];
     if (Math.abs(x - right) <= spec.tol + 1e-9) return true;

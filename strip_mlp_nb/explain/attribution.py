@@ -41,6 +41,7 @@ def strip_importance(
     if attr.dim() != 3: raise ValueError(f"attr must be (N, H, W), got shape {tuple(attr.shape)}")
     N, H, W = attr.shape
     if H % token or W % token: raise ValueError(f"token={token} must divide H={H} and W={W}")
+    if not torch.isfinite(attr).all(): raise ValueError("attr holds NaN or infinite values: no shares can be read from it")
     pos = attr.clamp(min=0)
     total = pos.sum((1, 2))[:, None].clamp(min=1e-12)                                  # (N, 1)
     rows = pos.sum(2).view(N, H // token, token).sum(2)                                # (N, H // token): strips of rows
