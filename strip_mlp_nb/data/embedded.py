@@ -12,7 +12,7 @@ from .tensor_data import TensorImageDataset, show_samples
 
 # %% auto #0
 __all__ = ['EMBEDDED_CLASSES', 'EMBEDDED_PALETTE', 'EMBEDDED_MARGIN', 'EMBEDDED_SPLITS', 'EMBEDDED_MEAN', 'EMBEDDED_STD',
-           'embedded_images', 'split_name', 'embedded_dataset']
+           'bar_pair_geometry', 'embedded_images', 'split_name', 'embedded_dataset']
 
 # %% ../../nbs/data/07_embedded.ipynb #0d82540c
 EMBEDDED_CLASSES = ('disc', 'ring', 'square', 'frame', 'cross',
@@ -86,8 +86,8 @@ def _mark_pair(n:int, arrangement:torch.Tensor, g:torch.Generator)->tuple:  # ar
     return mark(y1, x1), mark(y2, x2)
 
 # %% ../../nbs/data/07_embedded.ipynb #cb95b89a
-def _bar_pair(n:int, g:torch.Generator)->tuple:
-    "Two parallel bars of one size, their axes 12 or more pixels apart; the second is the first moved by whole pixels."
+def _bar_pair(n:int, g:torch.Generator, aligned:bool=False)->tuple:
+    "Two parallel bars of one size, their axes 12 or more pixels apart; the second is the first moved by whole pixels (`aligned`: not along its length)."
     a, h = _rand(n, 5, 9, g), _rand(n, 1.0, 1.8, g)                  # half length, half thickness
     lo, hi = EMBEDDED_MARGIN + h, _S - 1 - EMBEDDED_MARGIN - h        # range of the across-coordinate
     whole = lambda lo, hi: lo + (torch.rand(n, 1, 1, generator=g) * (hi - lo + 1)).floor()   # integers in [lo, hi]
@@ -96,21 +96,48 @@ def _bar_pair(n:int, g:torch.Generator)->tuple:
     q_lo, q_hi = EMBEDDED_MARGIN + a, _S - 1 - EMBEDDED_MARGIN - a    # range of the along-coordinate
     q = _rand(n, q_lo, q_hi, g)
     shift = whole((q_lo - q).ceil(), (q_hi - q).floor())              # the second bar slides by whole pixels
+    if aligned: shift = torch.zeros_like(shift)                       # drawn all the same: every other image stays as it was
     horizontal = torch.rand(n, 1, 1, generator=g) < 0.5
     bar = lambda p, q: torch.where(horizontal, _box(p, q, h, a), _box(q, p, a, h))   # (n, 32, 32)
     return bar(p, q), bar(p + d, q + shift)
 
 # %% ../../nbs/data/07_embedded.ipynb #69c1d0b6
-def _draw_class(k:int, n:int, g:torch.Generator)->tuple:  # parts (n, 2, 32, 32) bool, colours (n, 2) palette indices
+def _draw_class(k:int, n:int, g:torch.Generator, aligned:bool=False)->tuple:  # parts (n, 2, 32, 32) bool, colours (n, 2) palette indices
     "The foreground of `n` images of class `k`: two parts (the second empty for shapes) and their colours."
     if k < 5:
         part = _SHAPES[k](n, g)
         parts = (part, torch.zeros_like(part))
     elif k < 8: parts = _mark_pair(n, torch.full((n, 1, 1), k - 5), g)
-    else: parts = _bar_pair(n, g)
+    else: parts = _bar_pair(n, g, aligned)
     first = torch.randint(0, 3 if k >= 8 else len(EMBEDDED_PALETTE), (n,), generator=g)
     second = (first + torch.randint(1, 3, (n,), generator=g)) % 3 if k == 9 else first   # class 9: another of 3 colours
     return torch.stack(parts, 1), torch.stack([first, second], 1)
+
+# %% ../../nbs/data/07_embedded.ipynb #3c694289
+def _runs(occupied)->list[tuple[int, int]]:
+    "The (first, last) index of each run of True in a 1-D boolean sequence."
+    runs, start = [], None
+    for i, v in enumerate(list(occupied) + [False]):
+        if v and start is None: start = i
+        if not v and start is not None: runs.append((start, i - 1)); start = None
+    return runs
+
+def bar_pair_geometry(
+    masks:torch.Tensor,         # (N, 32, 32) foreground masks of bar-pair images (classes 8 and 9)
+)->tuple:                       # vertical (N,) bool, shared (N,) in [0, 1]: the share of a bar's length the other bar also covers
+    "Orientation of each bar pair, and how much of their length the two bars share (rows for vertical bars, columns for horizontal)."
+    vertical, shared = [], []
+    for m in masks.bool():
+        rows, cols = _runs(m.any(1).tolist()), _runs(m.any(0).tolist())   # occupied rows, occupied columns
+        is_vertical = len(cols) == 2 and all(b - a < 5 for a, b in cols)    # two thin runs of columns: two vertical bars
+        if not is_vertical and not (len(rows) == 2 and all(b - a < 5 for a, b in rows)):
+            raise ValueError("a mask that is not two parallel bars: pass the masks of classes 8 and 9 only")
+        across = cols if is_vertical else rows
+        spans = [_runs((m[:, a:b + 1] if is_vertical else m[a:b + 1]).any(1 if is_vertical else 0).tolist())[0] for a, b in across]
+        (a1, b1), (a2, b2) = spans                                          # each bar's first and last row (or column)
+        vertical.append(is_vertical); shared.append(max(0, min(b1, b2) - max(a1, a2) + 1) / (b1 - a1 + 1))
+    return torch.tensor(vertical), torch.tensor(shared)
+
 
 # %% ../../nbs/data/07_embedded.ipynb #1964714d
 def _background(n:int, g:torch.Generator)->torch.Tensor:  # (n, 3, 32, 32)
@@ -147,10 +174,12 @@ def _render(parts:torch.Tensor, colours:torch.Tensor, g:torch.Generator)->tuple:
 def embedded_images(
     n_per_class:int,    # images per class
     seed:int,           # seed of the generator that makes everything
+    bars:str='any',     # 'aligned': the two bars of a pair cover the same rows (or columns) along their length
 )->tuple:               # images (N, 3, 32, 32) float32 in [0, 1], labels (N,), masks (N, 32, 32) float32 in {0, 1}
     "The synthetic images, their labels and foreground masks, balanced and shuffled; deterministic for a seed."
+    if bars not in ('any', 'aligned'): raise ValueError(f"bars must be 'any' or 'aligned', got {bars!r}")
     g = torch.Generator().manual_seed(seed)
-    drawn = [_draw_class(k, n_per_class, g) for k in range(len(EMBEDDED_CLASSES))]
+    drawn = [_draw_class(k, n_per_class, g, bars == 'aligned') for k in range(len(EMBEDDED_CLASSES))]
     parts, colours = torch.cat([p for p, _ in drawn]), torch.cat([c for _, c in drawn])   # (N, 2, 32, 32), (N, 2)
     labels = torch.arange(len(EMBEDDED_CLASSES)).repeat_interleave(n_per_class)            # (N,)
     images, masks = _render(parts, colours, g)
@@ -158,7 +187,7 @@ def embedded_images(
     return images[order], labels[order], masks[order]
 
 @lru_cache(maxsize=8)
-def _embedded_cached(n_per_class:int, seed:int)->tuple: return embedded_images(n_per_class, seed)
+def _embedded_cached(n_per_class:int, seed:int, bars:str='any')->tuple: return embedded_images(n_per_class, seed, bars)
 
 # %% ../../nbs/data/07_embedded.ipynb #bec0b0c9
 def split_name(split:str)->str:
@@ -173,6 +202,7 @@ def embedded_dataset(
     seed:int=0,                     # the dataset's seed, in [0, 2**30): the same seed gives the same images
     transform=None,                 # callable on the pair `(image, mask)`, e.g. `train_transform(32, EMBEDDED_MEAN, EMBEDDED_STD)`
     n_per_class:int|None=None,      # images per class; None: EMBEDDED_SPLITS's (5000 images to train, 1000 to validate, 1000 to test)
+    bars:str='any',                 # 'aligned': bar pairs share their rows (or columns) along their length; all else as with 'any'
 )->TensorImageDataset:              # items `(image (3, 32, 32), label, mask (32, 32))`
     "The synthetic dataset whose classes need token interaction; generated from its seed, cached in memory."
     if split not in EMBEDDED_SPLITS: raise ValueError(f"split must be 'train', 'val' or 'test', got {split!r}")
@@ -181,7 +211,7 @@ def embedded_dataset(
     if n_per_class is not None and (not isinstance(n_per_class, int) or isinstance(n_per_class, bool) or n_per_class < 1):
         raise ValueError(f"n_per_class must be an int >= 1 or None, got {n_per_class!r}")
     stream = {'train': 2 * seed, 'val': 2**31 + seed, 'test': 2 * seed + 1}[split]     # below 2**31, at or above: never meet
-    images, labels, masks = _embedded_cached(n_per_class or EMBEDDED_SPLITS[split], stream)
+    images, labels, masks = _embedded_cached(n_per_class or EMBEDDED_SPLITS[split], stream, bars)
     return TensorImageDataset(images, labels, EMBEDDED_CLASSES, masks=masks, transform=transform)
 
 # %% ../../nbs/data/07_embedded.ipynb #3259449f
