@@ -1,5 +1,5 @@
-"""Shared helpers for the notebook scripts: nbdev's skip rules, in-memory execution (with no stdin), quarto cell options."""
-import contextlib, getpass, io, os, re, sys
+"""Shared helpers for the notebook scripts: nbdev's skip rules, in-memory execution (with no stdin and a time limit per cell), quarto cell options."""
+import contextlib, getpass, io, os, re, signal, sys, threading
 from pathlib import Path
 
 os.environ.setdefault('MPLBACKEND', 'Agg')   # never open plot windows
@@ -63,15 +63,30 @@ def no_stdin():
         os.dup2(saved_fd, 0); os.close(saved_fd); os.close(null)
 
 
-def run_cells(nb, path, flags, setup=None):
-    "Run `nb`'s code cells in place (cwd = the notebook's folder), with no stdin; skipped cells keep their stored outputs"
+CELL_TIMEOUT = 1800   # seconds one cell may run: the slowest cells of nbs/ take a few minutes; a loop that never ends is stopped
+
+
+@contextlib.contextmanager
+def cell_alarm(seconds):
+    "Inside the block, `arm()` starts a `seconds` countdown whose end raises TimeoutError in the running cell (main thread, POSIX)."
+    if not hasattr(signal, 'SIGALRM') or threading.current_thread() is not threading.main_thread():
+        yield lambda: None; return                                   # no alarms there: cells run without a limit
+    def expired(signum, frame): raise TimeoutError(f"a cell ran for more than {seconds} s and was stopped (scripts/nbtools.py CELL_TIMEOUT)")
+    before = signal.signal(signal.SIGALRM, expired)
+    try: yield lambda: signal.setitimer(signal.ITIMER_REAL, seconds)
+    finally: signal.setitimer(signal.ITIMER_REAL, 0); signal.signal(signal.SIGALRM, before)
+
+
+def run_cells(nb, path, flags, setup=None, cell_timeout=CELL_TIMEOUT):
+    "Run `nb`'s code cells in place (cwd = the notebook's folder), with no stdin and `cell_timeout` s per cell; skipped cells keep their stored outputs"
     k = CaptureShell(path, mpl_format='png')
     k.set_path(ROOT)     # like test_nb's basepath: this checkout's package comes first
     if setup: k.run_cell(setup)
-    def skip(cell):
-        if no_eval(cell, flags): return True
-        cell.outputs = []    # cells that run get fresh outputs
-    with working_directory(Path(path).parent), no_stdin():
+    with working_directory(Path(path).parent), no_stdin(), cell_alarm(cell_timeout) as arm:
+        def skip(cell):
+            if no_eval(cell, flags): return True
+            cell.outputs = []    # cells that run get fresh outputs
+            arm()                # this cell's countdown
         try: k.run_all(nb, exc_stop=True, preproc=skip)
         except Exception: raise RuntimeError(k.prettytb(fname=path)) from None
 

@@ -242,6 +242,23 @@ def test_notebook_cells_get_no_stdin(tmp_path):
     assert "b''" in out.split('first cell:')[1], out                    # a subprocess of a cell reads an empty stdin
 
 
+def test_a_cell_that_never_ends_is_stopped(tmp_path):
+    "A cell past its time limit fails with TimeoutError (here a limit of 1 s and a cell that sleeps 60 s); the cells before it ran."
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "a1", "metadata": {}, "outputs": [], "source": ["print('before')"]},
+                    {"cell_type": "code", "execution_count": None, "id": "a2", "metadata": {}, "outputs": [],
+                     "source": ["import time\n", "time.sleep(60)"]}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / 'slow.ipynb').write_text(json.dumps(nb))
+    code = ("import sys, time; sys.path.insert(0, sys.argv[1]); from execnb.nbio import read_nb; from nbtools import run_cells\n"
+            "nb = read_nb(sys.argv[2])\nfor c in nb.cells: c.directives_ = {}\nt = time.monotonic()\n"
+            "try: run_cells(nb, sys.argv[2], set(), cell_timeout=1)\nexcept RuntimeError as e: print('FAILED', str(e)[-300:])\n"
+            "print('elapsed=%d' % round(time.monotonic() - t)); print('first cell:', nb.cells[0].outputs[0]['text'])")
+    out = subprocess.run([sys.executable, '-c', code, str(ROOT / 'scripts'), str(tmp_path / 'slow.ipynb')], capture_output=True,
+                         text=True, timeout=120).stdout
+    assert 'FAILED' in out and 'ran for more than 1 s and was stopped' in out and 'before' in out.split('first cell:')[1], out
+    assert int(out.split('elapsed=')[1].split()[0]) < 30, out
+
+
 def test_benchmark_json_destination_checked_before_timing(tmp_path, capsys):
     "A --json that cannot be written (a folder, a missing folder, a FIFO, /proc) is refused before anything is timed."
     import benchmark
