@@ -39,7 +39,7 @@ from torch import nn
 from strip_mlp_nb.models.config import LIMITS
 from strip_mlp_nb.models.strip_mlp import create_model, list_models
 from strip_mlp_nb.utils import atomic_write
-from script_checks import MAX_THREADS, OneLineParser, destination_problem, guarded, threads
+from script_checks import MAX_THREADS, OneLineParser, destination_problem, guarded, quoted, threads
 
 try: from tqdm import tqdm
 except ImportError: tqdm = None
@@ -182,21 +182,31 @@ def setting_problem(model: str, img: int, batch: int, num_classes: int, impls: i
             for h in hooks: h.remove()
     except (ValueError, TypeError) as e:
         msg = ' '.join(str(e).split())
-        if 'batch of one' in msg: msg = f'a train step needs a batch of 2 or more here ({msg})'
+        if 'batch of one' in msg:      # the model's own text advises model.eval(): here the flags say what to change
+            return (f'a train step needs a batch of 2 or more here: at image size {img} the last stage\'s map is 1x1, where '
+                    f'BatchNorm would see one value per channel; give a batch of 2 or more, e.g. --settings {img}:2')
         return msg
     except Exception as e: return f'the model cannot be built for it ({first_line(e)})'
     copies = 3 * impls + (2 * impls if profile else 0)            # weights, a prepared copy, grads (and the profile's copies)
-    need = 4 * (copies * params + 2 * made[0] + 2 * batch * 3 * img * img)
+    weights = 4 * copies * params
+    need = weights + 4 * (2 * made[0] + 2 * batch * 3 * img * img)
     if need > limit:
+        head = sum(t.numel() for t in m.head.parameters()) if isinstance(getattr(m, 'head', None), nn.Module) else 0
+        knob = (f'a smaller --num-classes (its {num_classes:,}-class head holds {head:,} of them)' if head * 2 > params
+                else f'a smaller --model than {model}')
+        if weights >= limit:           # no image size or batch can fit: the parameters alone are over the bound
+            return (f'needs about {need / 2**30:,.1f} GiB, of which the parameters alone take {weights / 2**30:,.1f} GiB '
+                    f'({params:,} parameters x {copies} copies), more than {where} at any image size or batch: choose {knob}')
+        advice = 'choose a smaller image size or batch' + (f', or {knob}' if weights * 2 > need else '')
         return (f'needs about {need / 2**30:,.1f} GiB ({params:,} parameters x {copies} copies, {made[0]:,} values in a train '
-                f'step\'s forward), more than {where}: choose a smaller image size or batch')
+                f'step\'s forward), more than {where}: {advice}')
     return None
 
 
 def load_official(path: Path):
     "The official `models/strip_mlp.py` as a module, with an in-memory torch stand-in for timm if timm is missing."
     file = path if path.is_file() else path / 'models' / 'strip_mlp.py'
-    if not file.is_file(): raise ValueError(f'--official: no models/strip_mlp.py under {path}')
+    if not file.is_file(): raise ValueError(f'--official: no models/strip_mlp.py under {quoted(path)}')
     added = {}
     try: import timm.models.layers  # noqa: F401
     except ImportError:
@@ -222,7 +232,7 @@ def load_official(path: Path):
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module
         spec.loader.exec_module(module)
-    except Exception as e: raise ValueError(f'--official: {file} does not import: {first_line(e)}') from e
+    except Exception as e: raise ValueError(f'--official: {quoted(file)} does not import: {first_line(e)}') from e
     finally:
         for name in added: sys.modules.pop(name, None)   # the stand-in lives on only inside the official module
     return module
@@ -231,7 +241,7 @@ def load_official(path: Path):
 def load_before(path: Path):
     "The model module of another copy of strip_mlp_nb (a checkout or its package folder), imported under another name."
     pkg = path / 'strip_mlp_nb' if (path / 'strip_mlp_nb' / '__init__.py').is_file() else path
-    if not (pkg / '__init__.py').is_file(): raise ValueError(f'--before: no strip_mlp_nb package under {path}')
+    if not (pkg / '__init__.py').is_file(): raise ValueError(f'--before: no strip_mlp_nb package under {quoted(path)}')
     spec = importlib.util.spec_from_file_location('strip_mlp_nb_before', pkg / '__init__.py',
                                                   submodule_search_locations=[str(pkg)])
     module = importlib.util.module_from_spec(spec)
@@ -240,9 +250,9 @@ def load_before(path: Path):
         spec.loader.exec_module(module)
         for name in ('models.strip_mlp', 'model'):   # the layout with subpackages, then a copy from before it
             if (pkg / (name.replace('.', '/') + '.py')).is_file(): before = importlib.import_module(f'strip_mlp_nb_before.{name}'); break
-        else: raise ValueError(f'--before: {pkg} has neither models/strip_mlp.py nor model.py: not a copy of strip_mlp_nb')
+        else: raise ValueError(f'--before: {quoted(pkg)} has neither models/strip_mlp.py nor model.py: not a copy of strip_mlp_nb')
     except ValueError: raise
-    except Exception as e: raise ValueError(f'--before: the strip_mlp_nb under {path} does not import: {first_line(e)}') from e
+    except Exception as e: raise ValueError(f'--before: the strip_mlp_nb under {quoted(path)} does not import: {first_line(e)}') from e
     if not callable(getattr(before, 'create_model', None)): raise ValueError(f'--before: {before.__file__} has no create_model')
     return before
 

@@ -24,7 +24,7 @@ from nbdev.processors import (populate_language, add_show_docs, exec_show_docs, 
                               rm_header_dash, clean_show_doc, rm_export, clean_magics, hide_, mv_exports,
                               strip_hidden_metadata)
 from nbtools import ROOT, NBS, CFG, run_cells, skip_flags, quarto_opts, title_md, sidebar
-from script_checks import OneLineParser, guarded, shown
+from script_checks import OneLineParser, guarded, quoted, shown
 import docs_offline as offline
 import docs_explorers as explorers
 
@@ -52,13 +52,13 @@ def read_manifest(docs:Path)->tuple[set, bool]:
     "(the files the folder's manifest lists, whether it is an older build's marker that lists none); no marker: (set(), False)."
     path = docs/MARKER
     if not os.path.lexists(path): return set(), False
-    if path.is_symlink() or not path.is_file(): raise DocsFolderError(f"{path} is not a regular file: this folder was not written by this script; choose another --out")
-    if path.stat().st_size > MAX_MANIFEST: raise DocsFolderError(f"{path} is {path.stat().st_size:,} bytes, more than a manifest of built pages: remove it, or choose another --out")
+    if path.is_symlink() or not path.is_file(): raise DocsFolderError(f"{quoted(path)} is not a regular file: this folder was not written by this script; choose another --out")
+    if path.stat().st_size > MAX_MANIFEST: raise DocsFolderError(f"{quoted(path)} is {path.stat().st_size:,} bytes, more than a manifest of built pages: remove it, or choose another --out")
     lines = path.read_text(encoding='utf-8', errors='replace').splitlines()
     if lines and lines[0].startswith('written by scripts/build_docs.py'): return set(), True      # an older build's marker
     names = {l for l in lines if l and not l.startswith('#')}
     if bad := [n for n in names if n.startswith('/') or '\\' in n or any(q in ('', '.', '..') for q in n.rstrip('/').split('/'))]:
-        raise DocsFolderError(f"{path} lists {bad[0]!r}, not a file of {docs}: remove the manifest, or choose another --out")
+        raise DocsFolderError(f"{quoted(path)} lists {bad[0]!r}, not a file of {quoted(docs)}: remove the manifest, or choose another --out")
     return names, False
 
 
@@ -76,14 +76,14 @@ def _entries(docs:Path)->list[str]:
 def docs_owned(docs:Path)->set:
     """The files of `docs` that an earlier build wrote (its manifest); a DocsFolderError naming the others, if any, or if
     `docs` is not a folder. Nothing is changed."""
-    if docs.is_symlink() and not docs.exists(): raise DocsFolderError(f"{docs} is a link to nothing: choose another --out")
+    if docs.is_symlink() and not docs.exists(): raise DocsFolderError(f"{quoted(docs)} is a link to nothing: choose another --out")
     if docs.exists() and not docs.is_dir():
         kind = 'a FIFO' if docs.is_fifo() else 'a file' if docs.is_file() else 'a device or socket'
-        raise DocsFolderError(f"{docs} is {kind}, not a folder: choose a folder for the docs (--out)")
+        raise DocsFolderError(f"{quoted(docs)} is {kind}, not a folder: choose a folder for the docs (--out)")
     if not docs.exists():
         parent = docs.parent
         while not parent.exists() and parent != parent.parent: parent = parent.parent
-        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK): raise DocsFolderError(f"{docs} cannot be created: {parent} is not a writable folder")
+        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK): raise DocsFolderError(f"{quoted(docs)} cannot be created: {quoted(parent)} is not a writable folder")
         return set()
     own, legacy = read_manifest(docs)
     if legacy: pages = {_nbpath2html(q).name for _, q in sidebar()}
@@ -93,9 +93,9 @@ def docs_owned(docs:Path)->set:
     if foreign:
         owned_tops = {rel.split('/')[0] for rel in own} if not legacy else {'mathjax', 'explorers'}
         names = list(dict.fromkeys(rel.split('/')[0] + '/' if '/' in rel and rel.split('/')[0] not in owned_tops else rel for rel in sorted(foreign)))
-        raise DocsFolderError(f"{docs} holds files that this script did not write ({shown(names)}): move them away, or choose "
+        raise DocsFolderError(f"{quoted(docs)} holds files that this script did not write ({shown(names)}): move them away, or choose "
                               "an empty or new folder for the docs (--out), so that nothing of yours is replaced")
-    if not os.access(docs, os.W_OK | os.X_OK): raise DocsFolderError(f"{docs} is not writable: choose another folder for the docs (--out)")
+    if not os.access(docs, os.W_OK | os.X_OK): raise DocsFolderError(f"{quoted(docs)} is not writable: choose another folder for the docs (--out)")
     return {rel for rel in _entries(docs) if rel not in (MARKER, f'{MARKER}.tmp') and is_own(rel) and not rel.startswith(f'{STAGING}/')}
 
 
@@ -278,7 +278,7 @@ if __name__ == '__main__':
         if missing := sorted(only - set(known)):
             import difflib
             near = [m for n in missing for m in difflib.get_close_matches(n, known, 2)]
-            p.error(f"--only: no page named {', '.join(missing)} in nbs/sidebar.yml" + (f" (did you mean {', '.join(near)}?)" if near else '')
+            p.error(f"--only: no page named {shown(missing, len(missing))} in nbs/sidebar.yml" + (f" (did you mean {', '.join(near)}?)" if near else '')
                     + f"; the {len(known)} pages: {shown(known, 8)}")
     try: docs_owned(Path(a.out) if a.out else DOCS_DEFAULT)
     except DocsFolderError as e: p.error(str(e))

@@ -7,7 +7,7 @@ picture file is missing or differs from the notebook's output.
 Only its own files are replaced: README.md if it starts with the generated header, and the pictures the README it
 replaces showed (`![figure](nbs/images/readme_<cell id>_<n>.png)`, names derived exactly from what it writes): those
 it no longer writes are deleted, every other file in nbs/images/ is left alone. Anything else is refused in one line."""
-import base64, re, sys
+import base64, os, re, sys
 from pathlib import Path
 
 import nbformat
@@ -19,7 +19,7 @@ from nbdev.process import NBProcessor
 from nbdev.processors import (populate_language, strip_ansi, hide_line, filter_stream_, rm_header_dash,
                               rm_export, clean_magics, hide_)
 from nbtools import ROOT, NBS, quarto_opts, title_md
-from script_checks import OneLineParser, shown
+from script_checks import OneLineParser, replace_file, shown
 
 SRC = NBS/'index.ipynb'
 HEADER = '<!-- generated from nbs/index.ipynb by scripts/build_readme.py: do not edit -->\n\n'
@@ -75,6 +75,11 @@ def own_pictures(old:str, src_text:str)->set:
     return {p for p in PICTURE.findall(old) if p.removeprefix('nbs/') not in src_text and p not in src_text}
 
 
+def _same(path:Path, data:bytes)->bool:
+    "Whether `path` is a regular file (not a link) holding exactly `data`."
+    return not path.is_symlink() and path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+
+
 def write_readme(text:str, images:dict, root:Path=ROOT)->tuple:
     "README.md and its pictures written under `root`; the earlier README's pictures it no longer shows deleted. (written, deleted)."
     readme = root/'README.md'
@@ -85,13 +90,14 @@ def write_readme(text:str, images:dict, root:Path=ROOT)->tuple:
         raise ValueError(f"{readme} does not start with the generated header, so this script did not write it (edited by hand?): "
                          "move it away, or restore the header, to write it again")
     own = own_pictures(old, SRC.read_text(encoding='utf-8', errors='replace') if SRC.exists() else '')
-    clash = [p for p, png in images.items() if (root/p).exists() and p not in own and
-             (not (root/p).is_file() or (root/p).is_symlink() or (root/p).read_bytes() != png)]
+    clash = [p for p, png in images.items() if os.path.lexists(root/p) and p not in own and not _same(root/p, png)]
     if clash: raise ValueError(f"{shown(clash)} exist(s) and the README this script wrote did not show them: not replaced; move them away")
+    if odd := [p for p in images if os.path.lexists(root/p) and not (root/p).is_symlink() and not (root/p).is_file()]:
+        raise ValueError(f"{shown(odd)} is a folder or other non-file: not replaced; move it away")
     stale = sorted(own - set(images))
-    for p, png in images.items():
-        if not (root/p).is_file() or (root/p).read_bytes() != png: (root/p).parent.mkdir(parents=True, exist_ok=True); (root/p).write_bytes(png)
-    readme.write_text(text, encoding='utf-8')
+    for p, png in images.items():       # each name replaced, never written through: a link there goes, its target stays
+        if not _same(root/p, png): (root/p).parent.mkdir(parents=True, exist_ok=True); replace_file(root/p, png)
+    replace_file(readme, text.encode('utf-8'))
     for p in stale: (root/p).unlink(missing_ok=True)
     return list(images), stale
 
@@ -105,8 +111,8 @@ if __name__ == '__main__':
     text = readme()
     if args.stdout:
         sys.stdout.write(text)
-        stale = [p for p, png in IMAGES.items() if not (ROOT/p).is_file() or (ROOT/p).read_bytes() != png]
-        if stale: sys.exit(f"picture files out of date: {', '.join(stale)}")
+        stale = [p for p, png in IMAGES.items() if not _same(ROOT/p, png)]
+        if stale: sys.exit(f"picture files out of date: {shown(stale, len(stale))}")
     else:
         try: written, deleted = write_readme(text, IMAGES)
         except (ValueError, OSError) as e: sys.exit(f"build_readme.py: error: {e}")

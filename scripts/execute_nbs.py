@@ -12,7 +12,7 @@ from execnb.nbio import read_nb, write_nb
 from nbdev.clean import nbdev_clean
 from nbdev.process import extract_directives
 from nbtools import ROOT, NBS, run_cells, skip_flags
-from script_checks import OneLineParser
+from script_checks import OneLineParser, quoted
 
 
 def execute(path, flags):
@@ -25,15 +25,15 @@ def execute(path, flags):
 
 def notebook_problem(path:Path)->str|None:
     "Why `path` is not a notebook of this repository that can run here (None: it is one); nothing is executed."
-    if not path.exists(): return f"{path} does not exist"
-    if not path.is_file(): return f"{path} is not a file"
+    if not path.exists(): return f"{quoted(path)} does not exist"
+    if not path.is_file(): return f"{quoted(path)} is not a file"
     try: path.resolve().relative_to(NBS.resolve())
-    except ValueError: return f"{path} is not a notebook of this repository (its notebooks are under {NBS})"
-    if path.suffix != '.ipynb': return f"{path} is not a notebook (.ipynb)"
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES: return f"{path} is {path.stat().st_size:,} bytes, more than a notebook here holds ({MAX_NOTEBOOK_BYTES:,})"
+    except ValueError: return f"{quoted(path)} is not a notebook of this repository (its notebooks are under {NBS})"
+    if path.suffix != '.ipynb': return f"{quoted(path)} is not a notebook (.ipynb)"
+    if path.stat().st_size > MAX_NOTEBOOK_BYTES: return f"{quoted(path)} is {path.stat().st_size:,} bytes, more than a notebook here holds ({MAX_NOTEBOOK_BYTES:,})"
     try: nb = read_nb(path)
-    except Exception as e: return f"{path} is not a readable notebook ({type(e).__name__}: {' '.join(str(e).split())[:200]})"
-    if not isinstance(nb.get('cells'), list): return f"{path} is not a notebook: it has no list of cells"
+    except Exception as e: return f"{quoted(path)} is not a readable notebook ({type(e).__name__}: {' '.join(str(e).split())[:200]})"
+    if not isinstance(nb.get('cells'), list): return f"{quoted(path)} is not a notebook: it has no list of cells"
     return None
 
 

@@ -13,7 +13,7 @@ time (a budget too small for the steps is not a passed check); 2 for a bad argum
 import json, os, signal, subprocess, sys, tempfile, time
 from pathlib import Path
 
-from script_checks import OneLineParser, destination_problem
+from script_checks import OneLineParser, destination_problem, quoted
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -73,7 +73,7 @@ def main(argv=None)->int:
     if not MIN_BUDGET <= a.budget < float('inf'):
         p.error(f'--budget must be at least {MIN_BUDGET} seconds ({RESERVE} for the summary, the rest for the steps), got {a.budget:g}')
     if a.official and not (Path(a.official).is_file() or (Path(a.official) / 'models' / 'strip_mlp.py').is_file()):
-        p.error(f'--official: no models/strip_mlp.py under {a.official}')
+        p.error(f'--official: no models/strip_mlp.py under {quoted(a.official)}')
     default_json = a.json is None
     a.json = ROOT / 'outputs' / 'gpu_check.json' if default_json else a.json
     if why := destination_problem(a.json, create_folders=default_json): p.error(f'--json: {why}')

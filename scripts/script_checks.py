@@ -10,6 +10,7 @@ MAX_THREADS = 1024   # more crash PyTorch's thread pool (as `strip-mlp --threads
 class OneLineParser(argparse.ArgumentParser):
     "argparse whose errors are one line (exit status 2): the usage is one `--help` away."
     def error(self, message:str):
+        message = ' '.join(message.splitlines())   # a name with a newline that slipped through still gives one line
         self.exit(2, f"{self.prog}: error: {message} ({self.prog} --help shows the usage)\n")
 
 
@@ -31,10 +32,36 @@ def int_list(text:str, name:str, lo:int=1, hi:int|None=None, allow_empty:bool=Fa
     return values
 
 
+def quoted(name)->str:
+    "`name` as it is, or quoted (repr) when it holds a newline or another character that does not print: a message stays one line."
+    text = str(name)
+    return text if text.isprintable() else repr(text)
+
+
 def shown(names, n:int=5)->str:
-    "At most `n` names, then how many more."
+    "At most `n` names (odd ones quoted), then how many more."
     names = list(names)
-    return ', '.join(names[:n]) + (f' and {len(names) - n} more' if len(names) > n else '')
+    return ', '.join(quoted(q) for q in names[:n]) + (f' and {len(names) - n} more' if len(names) > n else '')
+
+
+def replace_file(path, data:bytes):
+    """`data` written as the file `path` by replacing the name (a temporary file beside it, then os.replace): whatever was
+    there (a link included) is replaced, never written through, and an interrupted write leaves the old file whole."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f: f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())      # mkstemp makes it 0600: give it the mode a plain write would
+        os.replace(tmp, path)
+    except BaseException:
+        try: os.unlink(tmp)
+        except OSError: pass
+        raise
+
+
+def _umask()->int:
+    mask = os.umask(0); os.umask(mask)
+    return mask
 
 
 def _kind(path:Path)->str:
@@ -52,16 +79,16 @@ def destination_problem(path, create_folders:bool=False)->str|None:
     """Why a result file cannot be written at `path` (None: it can), found before any work is done: a directory, FIFO or
     device there, a missing or unwritable folder. `create_folders`: a missing folder is fine if it can be created."""
     path = Path(path)
-    if not path.name or path.name in ('.', '..'): return f"{path} names no file: give a file name, e.g. {path}/results.json"
+    if not path.name or path.name in ('.', '..'): return f"{quoted(path)} names no file: give a file name, e.g. {quoted(path)}/results.json"
     if os.path.lexists(path) and not (path.is_symlink() or path.is_file()):
-        return f"{path} is {_kind(path)}, not a file: it is not replaced; choose a file name"
+        return f"{quoted(path)} is {_kind(path)}, not a file: it is not replaced; choose a file name"
     folder = path.parent
     while not folder.exists() and create_folders and folder != folder.parent: folder = folder.parent
-    if not folder.exists(): return f"the folder {path.parent} does not exist: create it, or choose another path for {path.name}"
-    if not folder.is_dir(): return f"{folder} is a file, not a folder: {path} cannot be written"
-    if _on_kernel_fs(folder): return f"{folder} is a kernel file system (/proc or /sys): {path} cannot be written there"
+    if not folder.exists(): return f"the folder {quoted(path.parent)} does not exist: create it, or choose another path for {quoted(path.name)}"
+    if not folder.is_dir(): return f"{quoted(folder)} is a file, not a folder: {quoted(path)} cannot be written"
+    if _on_kernel_fs(folder): return f"{quoted(folder)} is a kernel file system (/proc or /sys): {quoted(path)} cannot be written there"
     try: fd, probe = tempfile.mkstemp(dir=folder, prefix=f'.{path.name}.', suffix='.probe')
-    except OSError as e: return f"{path} cannot be written: {e.strerror or e} in {folder}"
+    except OSError as e: return f"{quoted(path)} cannot be written: {e.strerror or e} in {quoted(folder)}"
     os.close(fd); os.unlink(probe)
     return None
 

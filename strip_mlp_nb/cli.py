@@ -222,6 +222,10 @@ def build_parser()->argparse.ArgumentParser:
 def cmd_train(args)->int:
     "strip-mlp train"
     if args.threads: torch.set_num_threads(args.threads)
+    if args.resume and not args.config and args.dataset is None and not any(s.startswith('data.dataset') for s in args.set or []):
+        saved = Path(args.out or '.') / 'config.yaml'                   # the recipe a run folder keeps
+        raise ValueError(f"--resume continues a run with the recipe it was started with: add --config {saved}" if saved.is_file() else
+                         f"--resume continues a run with the recipe it was started with: give it (--config, or the same flags)")
     model_kw, data_kw, config, _ = config_from_args(args)
     out = args.out = args.out or f"outputs/{data_kw.get('dataset', 'data')}-{model_kw.get('name', 'custom')}"   # said on Ctrl-C
     info = dist_info()
@@ -283,6 +287,7 @@ def cmd_evaluate(args)->int:
 # %% ../nbs/21_cli.ipynb #e3ad4dca
 def cmd_summary(args)->int:
     "strip-mlp summary"
+    if args.config and args.models: raise ValueError(f"--config {args.config} names its own model: leave out {' '.join(args.models)}, or --config")
     if args.config:
         model_kw, data_kw, _ = load_train_config(args.config)
         known = dict(embedded=len(EMBEDDED_CLASSES), digits=10, fashion_mnist=10)   # classes, known without reading files

@@ -98,8 +98,9 @@ def file_lock(
             try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB); break
             except BlockingIOError:                                     # held: a grid process writing its row (a moment)
                 if time.monotonic() > deadline:
-                    holder = os.pread(fd, 32, 0).decode('ascii', 'replace').strip() or 'unknown'
-                    raise TimeoutError(f"{lock} has been held by another process (id {holder}) for over {timeout:g} s: "
+                    pid = os.pread(fd, 32, 0).decode('ascii', 'replace').strip()    # written by this package's holders only
+                    who = f"process {pid}" if pid.isdigit() and os.path.exists(f'/proc/{pid}') else "another process"
+                    raise TimeoutError(f"{lock} has been held by {who} for over {timeout:g} s: "
                                        "if that process is stopped or gone, continue or end it, then try again") from None
                 time.sleep(0.05)
         os.ftruncate(fd, 0); os.pwrite(fd, str(os.getpid()).encode(), 0)   # who holds it, for a waiter's message

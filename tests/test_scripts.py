@@ -171,6 +171,28 @@ def test_build_readme_deletes_only_the_pictures_it_wrote(tmp_path):
     assert (tmp_path / 'README.md').read_text() == br.HEADER and (images / 'readme_my_diagram.png').read_bytes() == b'mine'
 
 
+def test_build_readme_replaces_a_link_at_its_picture_never_writes_through(tmp_path):
+    "A link at a picture's name (one the previous README showed) is replaced by the picture: the file it points to, outside, is unchanged."
+    import build_readme as br
+    outside = tmp_path / 'outside'; outside.mkdir(); (outside / 'mine.png').write_bytes(b'MY OWN FILE')
+    (outside / 'same.png').write_bytes(b'png')
+    root = tmp_path / 'repo'; images = root / 'nbs' / 'images'; images.mkdir(parents=True)
+    (root / 'README.md').write_text(br.HEADER + '![figure](nbs/images/readme_abc_0.png)\n![figure](nbs/images/readme_abc_1.png)\n')
+    (images / 'readme_abc_0.png').symlink_to(outside / 'mine.png')
+    (images / 'readme_abc_1.png').symlink_to(outside / 'same.png')    # already the right bytes, but through a link
+    pics = {'nbs/images/readme_abc_0.png': b'png', 'nbs/images/readme_abc_1.png': b'png'}
+    assert br.write_readme(br.HEADER + 'new\n', pics, root=root) == (list(pics), [])
+    assert (outside / 'mine.png').read_bytes() == b'MY OWN FILE' and (outside / 'same.png').read_bytes() == b'png'
+    for p in pics: assert not (root / p).is_symlink() and (root / p).read_bytes() == b'png'
+    assert (root / 'README.md').read_text() == br.HEADER + 'new\n' and not list(images.glob('.*.tmp'))
+    (images / 'readme_new_0.png').symlink_to(outside / 'created.png')  # a dangling link the old README did not show: refused
+    with pytest.raises(ValueError, match='readme_new_0.png exist'): br.write_readme(br.HEADER, {'nbs/images/readme_new_0.png': b'png'}, root=root)
+    assert not (outside / 'created.png').exists() and (images / 'readme_new_0.png').is_symlink()
+    (root / 'README.md').unlink(); (root / 'README.md').symlink_to(outside / 'mine.png')
+    with pytest.raises(ValueError, match='not a regular file'): br.write_readme(br.HEADER, {}, root=root)
+    assert (outside / 'mine.png').read_bytes() == b'MY OWN FILE'
+
+
 def test_build_readme_help_and_unknown_options_write_nothing():
     "--help prints the usage and an unknown option is refused in one line; neither touches README.md or nbs/images."
     before = {p: p.stat().st_mtime_ns for p in [ROOT / 'README.md', *(ROOT / 'nbs' / 'images').glob('readme_*.png')]}
@@ -206,6 +228,18 @@ def test_benchmark_settings_checked_before_anything_is_allocated(capsys):
     assert "LIMITS['tokens_per_side']" in parse_error(benchmark.parse_args, [*base, '20000:2'], capsys)
     assert 'more than --max-memory 0.001 GiB' in parse_error(benchmark.parse_args, [*base, '32:2', '--max-memory', '0.001'], capsys)
     assert benchmark.parse_args([*base, '32:2']).settings == [(32, 2)]
+
+
+def test_benchmark_memory_refusal_names_the_option_that_matters(capsys):
+    "When the parameters (a huge head) are over --max-memory, the refusal names --num-classes, not the image size or batch; no Python advice."
+    import benchmark
+    base = ['--modes', 'eager', '--max-memory', '3', '--settings', '32:2']
+    err = parse_error(benchmark.parse_args, [*base, '--num-classes', '1048576'], capsys)
+    assert 'parameters alone' in err and 'a smaller --num-classes' in err and 'smaller image size' not in err, err
+    err = parse_error(benchmark.parse_args, ['--modes', 'eager', '--num-classes', '10', '--settings', '32:100000000'], capsys)
+    assert 'choose a smaller image size or batch' in err and '--num-classes' not in err, err
+    err = parse_error(benchmark.parse_args, ['--modes', 'eager', '--num-classes', '10', '--settings', '32:1'], capsys)
+    assert 'a train step needs a batch of 2 or more' in err and 'e.g. --settings 32:2' in err and 'model.eval' not in err, err
 
 
 # Class 3: something waits forever
@@ -376,3 +410,19 @@ def test_execute_nbs_refuses_what_is_not_a_notebook_here(tmp_path):
                           ('README.md', 'is not a notebook of this repository'), ('nbs/sidebar.yml', 'is not a notebook (.ipynb)')):
         r = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'execute_nbs.py'), args], capture_output=True, text=True, cwd=ROOT, timeout=120)
         assert r.returncode == 2 and r.stdout == '' and r.stderr.count('\n') == 1 and message in r.stderr, (args, r.stderr[-2000:])
+
+
+
+def test_refusals_that_name_files_stay_one_line(tmp_path, capsys):
+    "A name holding a newline is quoted (repr) in a refusal, so the message is one line: build_docs' foreign file, its --out, a --json path."
+    import build_docs as b, benchmark
+    docs = tmp_path / 'docs1'; docs.mkdir(); (docs / 'my\nnotes.txt').write_text('x')
+    r = subprocess.run([sys.executable, str(ROOT / 'scripts' / 'build_docs.py'), '--out', str(docs), '--stored'],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120, env={**os.environ, 'OMP_NUM_THREADS': '1'})
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "'my\\nnotes.txt'" in r.stderr, r.stderr
+    assert (docs / 'my\nnotes.txt').read_text() == 'x'
+    odd = tmp_path / 'a\nfile'; odd.write_text('x')
+    with pytest.raises(b.DocsFolderError) as e: b.docs_owned(odd)
+    assert len(str(e.value).splitlines()) == 1 and repr(str(odd)) in str(e.value)
+    err = parse_error(benchmark.parse_args, ['--modes', 'eager', '--settings', '32:2', '--json', str(tmp_path / 'no\nsuch' / 'x.json')], capsys)
+    assert repr(str(tmp_path / 'no\nsuch')) in err, err

@@ -88,6 +88,7 @@ def _bad_classes(r:dict)->str|None:
     "What makes a run's per-class fields unusable, or None: names, then one fraction per class, a K x K matrix of counts."
     if 'classes' in r and not (isinstance(r['classes'], list) and all(isinstance(c, str) for c in r['classes'])):
         return "classes must be a list of names"
+    if len(set(r.get('classes') or [])) < len(r.get('classes') or []): return "classes names a class twice"
     K, frac = len(r.get('classes') or []), lambda v: type(v) in (int, float) and 0 <= v <= 1
     if 'class_acc' in r and not (isinstance(r['class_acc'], list) and len(r['class_acc']) == K and all(map(frac, r['class_acc']))):
         return f"class_acc must be {K} fractions in [0, 1], one per class"

@@ -147,7 +147,9 @@ def write_report(
                                                                         classes, probs=result['probs'][:n]))
     figs['confusion.png'] = ('Confusion matrix', show_confusion(result['confusion'], classes))
     figs['footprint.png'] = ('What one token hears', show_token_footprint(model, inputs[0], images[0]))
-    for name, (_, fig) in figs.items(): fig.savefig(out / name, dpi=110, bbox_inches='tight', pad_inches=0.1)   # titles whole
+    try:
+        for name, (_, fig) in figs.items(): fig.savefig(out / name, dpi=110, bbox_inches='tight', pad_inches=0.1)   # titles whole
+    except OSError as e: raise OSError(f"could not write {out / name} ({e.strerror or e}): free some space, or give another --out") from None
     c = model.config
     rows = [('model', f"StripMLPNet, E={c.embed_dim}, depths={c.depths}, {c.image_size[0]}x{c.image_size[1]} input, "
                       f"{count_params(model):,} parameters, {count_macs(model) / 1e6:.1f} MMACs per image"),
@@ -160,7 +162,8 @@ def write_report(
                               'the cascade of row and column strips reaches the whole map in one block.'}
     md = [f"# {title}", '', *_md_table(rows), '']
     for name, (heading, _) in figs.items(): md += [f"## {heading}", '', notes[name], '', f"![{heading}]({name})", '']
-    (out / 'report.md').write_text('\n'.join(md))
+    try: (out / 'report.md').write_text('\n'.join(md))
+    except OSError as e: raise OSError(f"could not write {out / 'report.md'} ({e.strerror or e}): free some space, or give another --out") from None
     cells = ''.join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v)).replace('**', '')}</td></tr>" for k, v in rows)
     body = ''.join(f"<h2>{h}</h2><p>{html.escape(notes[n])}</p><img src='{n}' style='max-width:100%'>" for n, (h, _) in figs.items())
     (out / 'report.html').write_text(f"<!doctype html><meta charset='utf-8'><title>{title}</title>"
@@ -202,11 +205,12 @@ def demo(
     if ckpt is not None and overwrite and ckpt.resolve().parent == Path(out_dir).resolve() and ckpt.name in (*RUN_FILES, *REPORT_FILES):
         raise FileExistsError(f"{ckpt} is one of the files overwrite would replace in {out_dir}: copy it elsewhere first, "
                               "or write the report to another folder")
+    pretrained = None if ckpt is None else check_embedded_model(ckpt, model_from_checkpoint(ckpt))   # a file that fails leaves no folder
     with run_folder(out_dir, overwrite=overwrite, files=(*RUN_FILES, *REPORT_FILES), resumable=False):   # the demo starts over; nothing of the user's is replaced
-        return _demo(Path(out_dir), ckpt, model_kw, data_kw, config, time_limit, progress)
+        return _demo(Path(out_dir), ckpt, pretrained, model_kw, data_kw, config, time_limit, progress)
 
 # %% ../../nbs/experiments/28_report.ipynb #f1c3477e
-def _demo(out:Path, ckpt:Path|None, model_kw:dict, data_kw:dict, config, time_limit, progress)->Path:
+def _demo(out:Path, ckpt:Path|None, pretrained, model_kw:dict, data_kw:dict, config, time_limit, progress)->Path:
     "The body of `demo`, in a run folder it holds."
     t0 = time.perf_counter()
     for name in REPORT_FILES: (out / name).unlink(missing_ok=True)      # an earlier demo's report is replaced whole
@@ -217,7 +221,7 @@ def _demo(out:Path, ckpt:Path|None, model_kw:dict, data_kw:dict, config, time_li
                                f"{next(model.parameters()).device} ({torch.get_num_threads()} thread{'s' * (torch.get_num_threads() > 1)}); checkpoints in `{out}`"),
                   ('recipe', ', '.join(f"{k}={v}" for k, v in DEMO_CONFIG['train'].items() if k != 'num_workers'))]
     else:
-        model = check_embedded_model(ckpt, model_from_checkpoint(ckpt))   # the report reads its outputs as embedded classes
+        model = pretrained                                                  # loaded and checked before the folder was claimed
         history = list(read_checkpoint(ckpt)[1].get('history') or [])
         facts.append(('model', f"loaded from `{ckpt}`"))
     test, = build_datasets(data_kw, model.config.img_size, splits=('test',))   # read once, after training

@@ -8,6 +8,7 @@ import inspect
 import json
 import math
 import re
+from numbers import Integral
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,9 +20,9 @@ from ..layers.blocks import StripMixingBlock
 from ..utils import eval_mode, atomic_write, int_pair
 
 # %% auto #0
-__all__ = ['METHODS', 'MAX_SAMPLES', 'model_input_size', 'image_batch', 'attribution_targets', 'layer_names', 'resolve_layer',
-           'batch_chunks', 'method_options', 'method_spec', 'no_inplace', 'seeded', 'attribute', 'save_json',
-           'hook_hazards']
+__all__ = ['METHODS', 'MAX_SAMPLES', 'MAX_INTERNAL_BATCH', 'model_input_size', 'image_batch', 'attribution_targets',
+           'layer_names', 'resolve_layer', 'batch_chunks', 'method_options', 'method_spec', 'no_inplace', 'seeded',
+           'attribute', 'save_json', 'hook_hazards']
 
 # %% ../../nbs/explain/42_attribution_methods.ipynb #fb50fcfc
 def model_input_size(model:nn.Module)->tuple|None:
@@ -242,11 +243,12 @@ def seeded(
 
 # %% ../../nbs/explain/42_attribution_methods.ipynb #dc5ea80f
 _COUNTS = ('internal_batch_size', 'n_steps', 'nt_samples', 'n_samples', 'window', 'stride')   # whole numbers >= 1 (or pairs)
-MAX_SAMPLES = 4096     # most path steps, noisy copies or samples per image: IG's Gauss-Legendre points cost n_steps**2 memory
+MAX_SAMPLES = 4096     # most model passes per image (path steps x noisy copies, samples): IG's Gauss-Legendre points cost n_steps**2 memory
+MAX_INTERNAL_BATCH = 1024   # most images in one forward pass, whatever internal_batch_size asks
 
 def _check_options(options:dict, seed)->None:
     "Raise naming the first option whose value Captum would take to a wrong map or an obscure error."
-    whole = lambda v, lo: isinstance(v, int) and not isinstance(v, bool) and v >= lo
+    whole = lambda v, lo: isinstance(v, Integral) and not isinstance(v, bool) and v >= lo
     for k in _COUNTS:
         v = options.get(k)
         if v is not None and not (whole(v, 1) or isinstance(v, tuple) and v and all(whole(n, 1) for n in v)):
@@ -254,6 +256,10 @@ def _check_options(options:dict, seed)->None:
         if k in ('window', 'stride') and isinstance(v, tuple) and len(v) != 2: raise ValueError(f"{k} must be a number or a pair (rows, columns), got {v!r}")
         if k in ('n_steps', 'nt_samples', 'n_samples') and v is not None and v > MAX_SAMPLES:
             raise ValueError(f"{k}={v:,} is more than MAX_SAMPLES ({MAX_SAMPLES:,}) per image: the estimate barely changes past a few hundred")
+    if (n := options.get('nt_samples', 8) * options.get('n_steps', 16)) > MAX_SAMPLES and 'nt_samples' in options:
+        raise ValueError(f"nt_samples x n_steps = {n:,} model passes per image, more than MAX_SAMPLES ({MAX_SAMPLES:,}): fewer of either")
+    if (v := options.get('internal_batch_size')) is not None and v > MAX_INTERNAL_BATCH:
+        raise ValueError(f"internal_batch_size={v:,} is more than MAX_INTERNAL_BATCH ({MAX_INTERNAL_BATCH:,}) images in one forward pass")
     if (v := options.get('stdevs')) is not None and not (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < math.inf):
         raise ValueError(f"stdevs must be a number >= 0 (the noise's standard deviation), got {v!r}")
     if not whole(seed, 0) or seed >= 2**32: raise ValueError(f"seed must be a whole number in [0, 2**32 - 1], got {seed!r}")
@@ -292,6 +298,8 @@ def attribute(
     unknown = set(kwargs) - set(method_options(method))
     if unknown: raise TypeError(f"method {method!r} got unknown option(s) {sorted(unknown)}; it takes {method_options(method)}")
     _check_options(dict(kwargs, internal_batch_size=internal_batch_size), seed)
+    internal_batch_size, seed = int(internal_batch_size), int(seed)                   # NumPy ints as Python ints
+    kwargs = {k: int(v) if k in _COUNTS and not isinstance(v, tuple) else v for k, v in kwargs.items()}
     bad = [k for k, v in kwargs.items() if isinstance(v, (int, float, torch.Tensor)) and not torch.isfinite(torch.as_tensor(v, dtype=torch.float64)).all()]
     if bad: raise ValueError(f"option(s) {bad} hold NaN or infinite values: the maps would be NaN")
     x = image_batch(model, images)

@@ -229,7 +229,8 @@ def read_checkpoint(
     if bad:                                                              # a model from it would compute nonsense in silence
         says = f"{name}: {len(bad)} tensor(s) unusable: {', '.join(bad[:3])}{', ...' if len(bad) > 3 else ''}"
         if nonfinite == 'refuse': raise CheckpointError(f"{says}: damaged, or saved from a run that diverged; to inspect "
-                                                        "it anyway, read_checkpoint(path, nonfinite='warn') loads it with a warning")
+                                                        "it anyway, read_checkpoint(path, nonfinite='warn') loads it with a warning",
+                                                        cli=f"{says}: damaged, or saved from a run that diverged; not evaluated")
         warnings.warn(f"{says}: its outputs will not be numbers")
     return sd, meta
 
@@ -305,7 +306,7 @@ def _shape_message(name:str, bad:list, own:dict, sd:dict)->tuple[str, str]:
         facts = f"{name} does not fit the model: {len(bad)} tensor(s) have other shapes"
         same = f", though both have {g}x{g} tokens in their first stage, so the image size agrees: the network differs" if g and gm else ''
         lines = [facts + same + (" (compare embed_dim, depths, num_classes and in_chans with the checkpoint's config)" if same else '')]
-        cli = f"{facts}{same} (first: {bad[0][0]}: model {bad[0][1]}, checkpoint {bad[0][2]}): give the --model and --num-classes it was trained with"
+        cli = f"{facts}{same} (first: {bad[0][0]}: model {bad[0][1]}, checkpoint {bad[0][2]})"   # the caller knows what to advise
     return '\n'.join(lines + details), cli
 
 
@@ -317,8 +318,7 @@ def _keys_message(name:str, missing:list, unexpected:list)->tuple[str, str]:
     if missing: lines.append(f"  {len(missing)} model key(s) not in the checkpoint: {few(missing)}")
     if unexpected: lines.append(f"  {len(unexpected)} checkpoint key(s) not in the model: {few(unexpected)}")
     counts = ', '.join(f"{len(ks)} {what}" for ks, what in ((missing, 'model key(s) missing'), (unexpected, 'unknown key(s)')) if ks)
-    cli = (f"{name} does not fit the model: {counts} (first: {(missing or unexpected)[0]}): give the --model it was trained with, "
-           "or check that it is a checkpoint of this package's Strip-MLP or the official one")
+    cli = f"{name} does not fit the model: {counts} (first: {(missing or unexpected)[0]})"   # the caller knows what to advise
     lines.append("Check that the model was built with the checkpoint's config, rename keys with filter_fn, "
                  "or pass strict=False to load the keys both have.")
     return '\n'.join(lines), cli

@@ -41,5 +41,12 @@ def model_from_checkpoint(
         official = lambda: from_official_config(layers=sz['depths'], **{k: sz[k] for k in
                                                 ('img_size', 'embed_dim', 'patch_size', 'in_chans', 'num_classes', 'alpha')})
         build = lambda: StripMLPNet(official().config, **overrides) if overrides else official()
-    else: raise CheckpointError(f"{what} holds no model config: give the variant with --model (and --img-size, --num-classes)")
-    return load_checkpoint(build_to_fit(build, sd, what), sd)    # built for real only once its weights are known to fit
+    else: raise CheckpointError(f"{what} holds no model config: give the variant with name= (and img_size=, num_classes=)",
+                                cli=f"{what} holds no model config: evaluate rebuilds it from --model (with --img-size and --num-classes); "
+                                    "demo --pretrained needs a checkpoint that holds its config, as strip-mlp train writes")
+    try: return load_checkpoint(build_to_fit(build, sd, what), sd)    # built for real only once its weights are known to fit
+    except CheckpointError as e:                                        # the advice depends on where the model came from
+        if e.cli is None or '--img-size' in e.cli: raise
+        raise CheckpointError(str(e), cli=f"{e.cli}: its own config does not describe its tensors (the file was edited or damaged)" if name is None
+                              else f"{e.cli}: it is not {name} at these sizes; give the variant, --img-size and --num-classes it was "
+                                   "trained with (a network of other widths or depths needs its config saved with it, as strip-mlp train does)") from None

@@ -142,8 +142,8 @@ def take_indices(
 )->tuple[list, int]:            # the absolute indices, and the largest of them
     "Which stage outputs to take, as timm's `feature_take_indices`: absolute indices and the last stage needed."
     if indices is None: indices = n
-    if isinstance(indices, bool) or not isinstance(indices, int) and not all(type(i) is int for i in indices):
-        raise TypeError(f"stage indices are ints (not True/False), got {indices!r}")
+    if isinstance(indices, bool) or not (isinstance(indices, int) or isinstance(indices, (list, tuple)) and all(type(i) is int for i in indices)):
+        raise TypeError(f"stage indices are an int or a list of ints (not True/False), got {indices!r}")
     if isinstance(indices, int):
         if not 0 < indices <= n: raise ValueError(f"the last {indices} of {n} stage outputs: use an int from 1 to {n}")
         taken = list(range(n - indices, n))
@@ -237,6 +237,9 @@ class TimmFeatures(TimmForward):
     )->list:                                # the absolute indices kept
         "Drop the stages after the last one `indices` needs (and their shortcut convolutions); `norm` and head if asked."
         taken, last = take_indices(self.stages_kept, indices)
+        if not prune_head and last < 3 and self.num_classes:              # the head reads stage 4's channels
+            raise ValueError(f"prune_head=False keeps a head that reads {self.num_features} channels, but stage {last + 1} gives "
+                             f"{self.feature_info[last]['num_chs']}: prune the head (the default), or keep stage 4")
         for names in _STAGE_MODULES[last + 1:]:
             for name in names: setattr(self, name, nn.Identity())
         self.stages_kept = last + 1

@@ -61,7 +61,8 @@ def _in_place(lock:Path)->int|None:
 
 def _new_lock(lock:Path)->int|None:
     "Create `lock` already locked and holding this PID (a temp file linked into place), or None if one exists already."
-    fd, tmp = tempfile.mkstemp(dir=lock.parent, prefix='.lock.', suffix='.tmp')
+    try: fd, tmp = tempfile.mkstemp(dir=lock.parent, prefix='.lock.', suffix='.tmp')
+    except OSError as e: raise OSError(f"{lock.parent} cannot be written ({e.strerror or e}): choose another output folder") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.write(fd, f"{os.getpid()} {_process_start(os.getpid())}".strip().encode())
@@ -71,6 +72,12 @@ def _new_lock(lock:Path)->int|None:
         return fd
     except BaseException: os.close(fd); raise
     finally: os.unlink(tmp)
+
+def _make_folder(out:Path):
+    "`out` and its parents made, or an OSError naming the folder (a read-only or full file system)."
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise OSError(f"{out} cannot be made ({e.strerror or e}): choose another output folder") from None
+
 
 # %% ../../nbs/training/44_run_folder.ipynb #870fa73e
 def _take_lock(lock:Path)->int|None:
@@ -174,7 +181,7 @@ def run_folder(
         raise NotADirectoryError(f"{out} is a link to nothing (a missing target or a loop): choose another output folder")
     if out is None or out.resolve() in _HELD or not dist_info().is_main: yield out; return
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"{out} is a file, not a folder: choose another output folder")
-    out.mkdir(parents=True, exist_ok=True)
+    _make_folder(out)
     fd, claimed = _take_lock(out / '.lock'), False; _HELD.add(out.resolve())
     try:
         listed = _manifest(out)
