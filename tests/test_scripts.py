@@ -257,13 +257,17 @@ def test_gpu_check_step_kills_its_whole_process_group(tmp_path):
         assert not Path(f'/proc/{pid}').exists() or 'Z' in Path(f'/proc/{pid}/stat').read_text().split(')')[1].split()[0], pid
 
 
+def write_notebook(path, *sources):
+    "A notebook of one code cell per source string, written to `path`."
+    cells = [{"cell_type": "code", "execution_count": None, "id": f"a{i}", "metadata": {}, "outputs": [], "source": src}
+             for i, src in enumerate(sources, 1)]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+
+
 def test_notebook_cells_get_no_stdin(tmp_path):
     "A cell calling input() fails at once, as in a kernel with allow_stdin=False, even while the parent's stdin is an open pipe."
-    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "a1", "metadata": {}, "outputs": [],
-                     "source": ["import subprocess\n", "print(repr(subprocess.run(['cat'], capture_output=True, timeout=30).stdout))"]},
-                    {"cell_type": "code", "execution_count": None, "id": "a2", "metadata": {}, "outputs": [], "source": ["x = input('name? ')"]}],
-          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    (tmp_path / 'ask.ipynb').write_text(json.dumps(nb))
+    write_notebook(tmp_path / 'ask.ipynb', "import subprocess\nprint(repr(subprocess.run(['cat'], capture_output=True, timeout=30).stdout))",
+                   "x = input('name? ')")
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from execnb.nbio import read_nb; from nbtools import run_cells\n"
             "nb = read_nb(sys.argv[2])\nfor c in nb.cells: c.directives_ = {}\n"
             "try: run_cells(nb, sys.argv[2], set())\nexcept RuntimeError as e: print('FAILED', str(e)[-300:])\n"
@@ -278,11 +282,7 @@ def test_notebook_cells_get_no_stdin(tmp_path):
 
 def test_a_cell_that_never_ends_is_stopped(tmp_path):
     "A cell past its time limit fails with TimeoutError (here a limit of 1 s and a cell that sleeps 60 s); the cells before it ran."
-    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "a1", "metadata": {}, "outputs": [], "source": ["print('before')"]},
-                    {"cell_type": "code", "execution_count": None, "id": "a2", "metadata": {}, "outputs": [],
-                     "source": ["import time\n", "time.sleep(60)"]}],
-          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    (tmp_path / 'slow.ipynb').write_text(json.dumps(nb))
+    write_notebook(tmp_path / 'slow.ipynb', "print('before')", "import time\ntime.sleep(60)")
     code = ("import sys, time; sys.path.insert(0, sys.argv[1]); from execnb.nbio import read_nb; from nbtools import run_cells\n"
             "nb = read_nb(sys.argv[2])\nfor c in nb.cells: c.directives_ = {}\nt = time.monotonic()\n"
             "try: run_cells(nb, sys.argv[2], set(), cell_timeout=1)\nexcept RuntimeError as e: print('FAILED', str(e)[-300:])\n"
